@@ -1,0 +1,53 @@
+# wasock -- `make demo` shows the main job, `make test` runs every test.
+#
+# Every target that needs the C toolchain or the wasm32-wasip1 Rust target
+# depends on `setup`, which installs what a fresh machine lacks and is quick
+# when nothing is missing.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+BUILD := build
+GUEST_TARGET_DIR := target/guests
+APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19
+
+.PHONY: all setup host guests rust-guests c-guests test demo bench clean
+
+all: host
+
+# --- set-up ------------------------------------------------------------------
+
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+
+# --- the host ----------------------------------------------------------------
+
+host:
+	$(CARGO) build -p wasock-host
+
+# --- the C SDK (build/sdk, build/bin/wasock-cc) and the C guests -------------
+
+
+
+# --- Rust guests -------------------------------------------------------------
+
+rust-guests: setup
+	$(CARGO) build --manifest-path rust-tests/Cargo.toml --target wasm32-wasip1 --target-dir $(GUEST_TARGET_DIR)
+	@mkdir -p $(BUILD)/rust-tests
+	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
+
+guests: rust-guests c-guests
+
+# --- tests -------------------------------------------------------------------
+
+test: setup host
+	$(CARGO) test -p wasock-host
+
+clean:
+	rm -rf $(BUILD)
+	$(CARGO) clean

@@ -1,0 +1,166 @@
+//! The command line: `wasock run [OPTIONS] MODULE.wasm [ARGS...]`.
+//!
+//! Pool rules are order-sensitive (`--pool NAME` starts a new pool for the
+//! rules after it), so they are read with their positions from clap's
+//! matches rather than as independent lists.
+
+use crate::pool::{AddrRule, NamePattern, Pool, Right};
+use crate::runner::RunConfig;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::path::PathBuf;
+
+const POOL_HELP: &str = "\
+ADDRESS POOLS:
+  A guest reaches only the network its pools grant; with no rule it has no
+  pool and no network at all. Rules before any --pool form the pool
+  `default`; --pool NAME starts a new pool for the rules after it.
+
+  CIDR is a network (10.0.0.0/8, ::1/128) or a plain address (one host).
+  PORTS is N, N-M or *; no PORTS means every port. IPv6 rules with ports
+  are bracketed: [::1/128]:8000-8100. IPv4-mapped IPv6 peers are checked
+  against IPv4 rules. Binding port 0 picks an ephemeral port when a rule
+  grants every port of that address, else the first free port of its range.
+  Binding 0.0.0.0 or :: needs a rule that covers that address.
+
+EXAMPLES:
+  wasock run --allow-bind 127.0.0.1:8080 server.wasm
+  wasock run --allow-connect 127.0.0.1:8080 --allow-resolve localhost client.wasm
+  wasock run --allow-connect 10.0.0.0/8:443 --pool lan --allow-bind [::1]:9000 app.wasm";
+
+fn rule_arg(id: &'static str, value: &'static str, help: &'static str) -> Arg {
+    Arg::new(id).long(id).value_name(value).action(ArgAction::Append).help(help).help_heading("Address pools")
+}
+
+pub fn command() -> Command {
+    let run = Command::new("run")
+        .about("Run a wasm32-wasip1 command module with sockets limited to address pools")
+        .arg(rule_arg("allow-connect", "CIDR[:PORTS]", "Grant outbound TCP connects and UDP destinations"))
+        .arg(rule_arg("allow-bind", "CIDR[:PORTS]", "Grant local addresses to bind and listen on"))
+        .arg(rule_arg(
+            "allow-accept",
+            "CIDR[:PORTS]",
+            "Admit only these inbound peers (TCP accept, UDP sources); without it any peer may come in",
+        ))
+        .arg(rule_arg("allow-resolve", "PATTERN", "Grant name lookups: an exact name, *.suffix, or *"))
+        .arg(rule_arg("pool", "NAME", "Start a new pool named NAME for the rules that follow"))
+        .arg(Arg::new("env").long("env").value_name("K=V").action(ArgAction::Append).help("Set an environment variable for the guest"))
+        .arg(
+            Arg::new("dir")
+                .long("dir")
+                .value_name("HOST[::GUEST]")
+                .action(ArgAction::Append)
+                .help("Preopen a host directory (as GUEST in the guest, default the same path)"),
+        )
+        .arg(
+            Arg::new("module")
+                .value_name("MODULE.wasm [ARGS]...")
+                .required(true)
+                .num_args(1..)
+                .trailing_var_arg(true)
+                .allow_hyphen_values(true)
+                .help("The module (.wasm or .wat), then the guest's arguments"),
+        )
+        .after_help(POOL_HELP);
+    Command::new("wasock")
+        .about("Berkeley sockets for WebAssembly: runs wasm32-wasip1 guests with the network their address pools grant")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(run)
+}
+
+/// Builds the pools from the rule flags in command-line order.
+fn pools(m: &ArgMatches) -> Result<Vec<Pool>, String> {
+    let mut flags: Vec<(usize, &str, &String)> = Vec::new();
+    for id in ["allow-connect", "allow-bind", "allow-accept", "allow-resolve", "pool"] {
+        if let (Some(idx), Some(vals)) = (m.indices_of(id), m.get_many::<String>(id)) {
+            flags.extend(idx.zip(vals).map(|(i, v)| (i, id, v)));
+        }
+    }
+    flags.sort_by_key(|f| f.0);
+    let mut pools: Vec<Pool> = Vec::new();
+    for (_, id, text) in flags {
+        if id == "pool" {
+            if text.is_empty() || pools.iter().any(|p| &p.name == text) {
+                return Err(format!("--pool `{text}`: pool names must be non-empty and unique"));
+            }
+            pools.push(Pool::new(text.as_str()));
+            continue;
+        }
+        if pools.is_empty() {
+            pools.push(Pool::new("default"));
+        }
+        let pool = pools.last_mut().expect("a pool was just ensured");
+        match id {
+            "allow-connect" => pool.addr_rules.push(AddrRule::parse(Right::Connect, text)?),
+            "allow-bind" => pool.addr_rules.push(AddrRule::parse(Right::Bind, text)?),
+            "allow-accept" => pool.addr_rules.push(AddrRule::parse(Right::Accept, text)?),
+            _ => pool.names.push(NamePattern::parse(text)?),
+        }
+    }
+    Ok(pools)
+}
+
+/// Turns the `run` subcommand's matches into a configuration.
+pub fn run_config(m: &ArgMatches) -> Result<RunConfig, String> {
+    let mut words = m.get_many::<String>("module").into_iter().flatten().cloned();
+    let module = PathBuf::from(words.next().ok_or("missing MODULE")?);
+    let env = m
+        .get_many::<String>("env")
+        .into_iter()
+        .flatten()
+        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or(format!("--env `{kv}`: expected K=V")))
+        .collect::<Result<_, _>>()?;
+    let dirs = m
+        .get_many::<String>("dir")
+        .into_iter()
+        .flatten()
+        .map(|d| match d.split_once("::") {
+            Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
+            None => (PathBuf::from(d), d.clone()),
+        })
+        .collect();
+    Ok(RunConfig { module, args: words.collect(), env, dirs, pools: pools(m)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<RunConfig, String> {
+        let m = command().try_get_matches_from(["wasock", "run"].iter().chain(args)).map_err(|e| e.to_string())?;
+        run_config(m.subcommand_matches("run").unwrap())
+    }
+
+    #[test]
+    fn rules_before_any_pool_form_default() {
+        let c = parse(&["--allow-connect", "127.0.0.1:80", "--pool", "lan", "--allow-bind", "[::1]:9000", "m.wasm", "a", "--b"]).unwrap();
+        assert_eq!(c.pools.len(), 2);
+        assert_eq!(c.pools[0].name, "default");
+        assert_eq!(c.pools[0].addr_rules.len(), 1);
+        assert_eq!(c.pools[1].name, "lan");
+        assert_eq!(c.pools[1].addr_rules[0].right, Right::Bind);
+        assert_eq!(c.module, PathBuf::from("m.wasm"));
+        assert_eq!(c.args, vec!["a", "--b"]);
+    }
+
+    #[test]
+    fn no_rule_no_pool() {
+        assert!(parse(&["m.wasm"]).unwrap().pools.is_empty());
+    }
+
+    #[test]
+    fn options_after_the_module_belong_to_the_guest() {
+        let c = parse(&["m.wasm", "--allow-connect", "1.2.3.4"]).unwrap();
+        assert!(c.pools.is_empty());
+        assert_eq!(c.args, vec!["--allow-connect", "1.2.3.4"]);
+    }
+
+    #[test]
+    fn malformed_rule_names_flag_and_text() {
+        let e = parse(&["--allow-connect", "1.2.3.4:99999", "m.wasm"]).unwrap_err();
+        assert!(e.contains("--allow-connect") && e.contains("1.2.3.4:99999"), "{e}");
+        assert!(parse(&["--pool", "a", "--pool", "a", "m.wasm"]).is_err());
+        assert!(parse(&["--env", "NOEQUALS", "m.wasm"]).is_err());
+    }
+}

@@ -1,0 +1,37 @@
+//! `wasock`: the command-line host.
+
+use std::process::ExitCode;
+use wasock_host::cli;
+use wasock_host::runner::{run, Exit};
+
+/// Exit status after a trap, as a native program that aborts.
+const TRAP_EXIT: u8 = 134;
+
+fn main() -> ExitCode {
+    let matches = cli::command().get_matches();
+    let Some(("run", m)) = matches.subcommand() else { unreachable_subcommand() };
+    let cfg = match cli::run_config(m) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("wasock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&cfg) {
+        Ok(Exit::Code(code)) => ExitCode::from(code.clamp(0, 255) as u8),
+        Ok(Exit::Trap(msg)) => {
+            eprintln!("wasock: {} trapped: {msg}", cfg.module.display());
+            ExitCode::from(TRAP_EXIT)
+        }
+        Err(e) => {
+            eprintln!("wasock: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn unreachable_subcommand() -> ! {
+    // clap requires a subcommand and knows only `run`.
+    eprintln!("wasock: expected a subcommand (try `wasock --help`)");
+    std::process::exit(2)
+}

@@ -1,0 +1,331 @@
+//! The `wasi_snapshot_preview1` router.
+//!
+//! The guest has one fd table ([`crate::table::FdTable`]). A call on a
+//! socket or pool fd is served here; a call on any other fd has its fd
+//! numbers translated to wasmtime-wasi's and is passed to wasmtime-wasi's
+//! generated preview-1 function, argument for argument. Calls without fds
+//! pass straight through.
+
+mod poll;
+
+use crate::abi::Errno;
+use crate::call::{block, delegated, served, Delegate, Fail};
+use crate::sock::{io, shutdown};
+use crate::state::HostState;
+use crate::table::Entry;
+use wasmtime::{Caller, Linker};
+use wasmtime_wasi::p1::wasi_snapshot_preview1 as wasi;
+
+pub const MODULE: &str = "wasi_snapshot_preview1";
+
+type C<'a> = Caller<'a, HostState>;
+
+/// preview-1 `filetype::unknown`, what a pool reports.
+const FILETYPE_UNKNOWN: u8 = 0;
+/// preview-1 `fdflags::nonblock`.
+const FDFLAGS_NONBLOCK: i32 = 4;
+/// preview-1 `roflags::recv_data_truncated`.
+const ROFLAGS_TRUNCATED: u16 = 1;
+/// preview-1 `preopentype` of an address pool (0 is a directory).
+const PREOPEN_POOL: u8 = 1;
+const ERRNO_NAMETOOLONG: Errno = Errno(37);
+
+/// The rights a socket fd reports: read, write, fdstat_set_flags (4... bits
+/// per the preview-1 witx), filestat_get, poll, sock_shutdown, sock_accept.
+const SOCKET_RIGHTS: u64 = (1 << 1) | (1 << 3) | (1 << 6) | (1 << 21) | (1 << 27) | (1 << 28) | (1 << 29);
+
+/// Whether the fd is one the router serves itself (a socket or a pool).
+fn is_ours(c: &C<'_>, fd: i32) -> bool {
+    matches!(c.data().table.get(fd), Ok(Entry::Socket(_) | Entry::Pool(_)))
+}
+
+/// Calls a generated preview-1 function: `sync` ones directly, `async` ones
+/// to completion on wasmtime-wasi's runtime.
+macro_rules! invoke {
+    (sync, $e:expr) => {
+        $e?
+    };
+    (async, $e:expr) => {
+        block($e)?
+    };
+}
+
+/// Registers a pass-through function. `[fd, ...] on ERRNO` names the
+/// arguments that are fds, translated to wasmtime-wasi's numbers; a socket
+/// or pool there gets ERRNO (what POSIX gives for that call on a socket).
+macro_rules! pass {
+    ($l:ident, $mode:ident, $name:ident ($($a:ident: $t:ty),*)) => {
+        $l.func_wrap(MODULE, stringify!($name), |mut c: C<'_>, $($a: $t),*| {
+            delegated(&mut c, |d| Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $($a),*))))
+        })?;
+    };
+    ($l:ident, $mode:ident, $name:ident [$($fd:ident),*] on $err:expr, ($($a:ident: $t:ty),*)) => {
+        $l.func_wrap(MODULE, stringify!($name), |mut c: C<'_>, $($a: $t),*| {
+            delegated(&mut c, |d| {
+                $(let $fd = d.table.wasi($fd, $err)? as i32;)*
+                Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $($a),*)))
+            })
+        })?;
+    };
+}
+
+pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    pass!(l, sync, args_get(argv: i32, buf: i32));
+    pass!(l, sync, args_sizes_get(argc: i32, size: i32));
+    pass!(l, sync, environ_get(env: i32, buf: i32));
+    pass!(l, sync, environ_sizes_get(count: i32, size: i32));
+    pass!(l, sync, clock_res_get(id: i32, ret: i32));
+    pass!(l, sync, clock_time_get(id: i32, precision: i64, ret: i32));
+    pass!(l, sync, proc_raise(sig: i32));
+    pass!(l, sync, sched_yield());
+    pass!(l, sync, random_get(buf: i32, len: i32));
+    l.func_wrap(MODULE, "proc_exit", |code: i32| -> wasmtime::Result<()> {
+        if !(0..126).contains(&code) {
+            wasmtime::bail!("exit with invalid exit status outside of [0..126)");
+        }
+        Err(wasmtime_wasi::I32Exit(code).into())
+    })?;
+
+    pass!(l, async, fd_advise[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64, advice: i32));
+    pass!(l, sync, fd_allocate[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64));
+    pass!(l, async, fd_datasync[fd] on Errno::INVAL, (fd: i32));
+    pass!(l, async, fd_sync[fd] on Errno::INVAL, (fd: i32));
+    pass!(l, sync, fd_fdstat_set_rights[fd] on Errno::NOTSUP, (fd: i32, base: i64, inheriting: i64));
+    pass!(l, async, fd_filestat_set_size[fd] on Errno::INVAL, (fd: i32, size: i64));
+    pass!(l, async, fd_filestat_set_times[fd] on Errno::NOTSUP, (fd: i32, atim: i64, mtim: i64, flags: i32));
+    pass!(l, async, fd_pread[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32));
+    pass!(l, async, fd_pwrite[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32));
+    pass!(l, async, fd_readdir[fd] on Errno::NOTDIR, (fd: i32, buf: i32, len: i32, cookie: i64, ret: i32));
+    pass!(l, async, fd_seek[fd] on Errno::SPIPE, (fd: i32, offset: i64, whence: i32, ret: i32));
+    pass!(l, sync, fd_tell[fd] on Errno::SPIPE, (fd: i32, ret: i32));
+
+    pass!(l, async, path_create_directory[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32));
+    pass!(l, async, path_filestat_get[fd] on Errno::NOTDIR, (fd: i32, flags: i32, path: i32, len: i32, ret: i32));
+    pass!(l, async, path_filestat_set_times[fd] on Errno::NOTDIR,
+        (fd: i32, flags: i32, path: i32, len: i32, atim: i64, mtim: i64, fst: i32));
+    pass!(l, async, path_link[old_fd, new_fd] on Errno::NOTDIR,
+        (old_fd: i32, flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32));
+    pass!(l, async, path_readlink[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32, buf: i32, buf_len: i32, ret: i32));
+    pass!(l, async, path_remove_directory[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32));
+    pass!(l, async, path_rename[fd, new_fd] on Errno::NOTDIR,
+        (fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32));
+    pass!(l, async, path_symlink[fd] on Errno::NOTDIR, (old: i32, old_len: i32, fd: i32, new: i32, new_len: i32));
+    pass!(l, async, path_unlink_file[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32));
+    l.func_wrap(
+        MODULE,
+        "path_open",
+        |mut c: C<'_>, fd: i32, dirflags: i32, path: i32, len: i32, oflags: i32, base: i64, inh: i64, fdflags: i32, ret: i32| {
+            delegated(&mut c, |d| {
+                let dir = d.table.wasi(fd, Errno::NOTDIR)? as i32;
+                let code = block(wasi::path_open(d.wasi, d.mem, dir, dirflags, path, len, oflags, base, inh, fdflags, ret))?;
+                if code != 0 {
+                    return Ok(code);
+                }
+                // wasmtime-wasi wrote its own fd number; give the guest one from its table.
+                let wiggle::GuestMemory::Unshared(bytes) = d.mem else { return Err(Errno::FAULT.into()) };
+                let mut mem = crate::abi::Mem::new(bytes);
+                let inner = mem.read_u32(ret)?;
+                let fd = d.table.insert(Entry::Wasi(inner));
+                mem.write_u32(ret, fd)?;
+                Ok(0)
+            })
+        },
+    )?;
+
+    l.func_wrap(MODULE, "fd_close", |mut c: C<'_>, fd: i32| delegated(&mut c, |d| close_fd(d, fd)))?;
+    l.func_wrap(MODULE, "fd_renumber", |mut c: C<'_>, from: i32, to: i32| delegated(&mut c, |d| renumber(d, from, to)))?;
+
+    l.func_wrap(MODULE, "fd_read", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(block(wasi::fd_read(d.wasi, d.mem, fd, iovs, iovs_len, ret))?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
+            mem.range(ret, 4)?;
+            let mut iov = io::guest_iovecs(mem, iovs, iovs_len)?;
+            let got = sock.recv(&mut iov, 0, false)?;
+            mem.write_u32(ret, got.len as u32)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_write", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(block(wasi::fd_write(d.wasi, d.mem, fd, iovs, iovs_len, ret))?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
+            mem.range(ret, 4)?;
+            let mut iov = io::guest_iovecs(mem, iovs, iovs_len)?;
+            let n = sock.send(&mut iov, 0, None)?;
+            mem.write_u32(ret, n as u32)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_fdstat_get", |mut c: C<'_>, fd: i32, ret: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(block(wasi::fd_fdstat_get(d.wasi, d.mem, fd, ret))?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            // fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
+            let mut stat = [0u8; 24];
+            if let Entry::Socket(s) = st.table.get(fd)? {
+                stat[0] = s.kind() as u8;
+                let flags = if s.is_nonblocking() { FDFLAGS_NONBLOCK as u16 } else { 0 };
+                stat[2..4].copy_from_slice(&flags.to_le_bytes());
+                stat[8..16].copy_from_slice(&SOCKET_RIGHTS.to_le_bytes());
+            } else {
+                stat[0] = FILETYPE_UNKNOWN;
+            }
+            mem.write(ret, &stat)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_fdstat_set_flags", |mut c: C<'_>, fd: i32, flags: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(wasi::fd_fdstat_set_flags(d.wasi, d.mem, fd, flags)?)
+            });
+        }
+        served(&mut c, |_, st| {
+            let sock = st.table.socket_mut(fd).map_err(|_| Errno::BADF)?;
+            if flags & !FDFLAGS_NONBLOCK != 0 {
+                return Err(Errno::INVAL);
+            }
+            sock.set_nonblocking(flags & FDFLAGS_NONBLOCK != 0)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_filestat_get", |mut c: C<'_>, fd: i32, ret: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(block(wasi::fd_filestat_get(d.wasi, d.mem, fd, ret))?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            // filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, times @40..64.
+            let mut stat = [0u8; 64];
+            stat[16] = match st.table.get(fd)? {
+                Entry::Socket(s) => s.kind() as u8,
+                _ => FILETYPE_UNKNOWN,
+            };
+            stat[24] = 1;
+            mem.write(ret, &stat)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_prestat_get", |mut c: C<'_>, fd: i32, ret: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(wasi::fd_prestat_get(d.wasi, d.mem, fd, ret)?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            // prestat: tag u8 @0, name length u32 @4.
+            let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
+            let mut pre = [0u8; 8];
+            pre[0] = PREOPEN_POOL;
+            pre[4..8].copy_from_slice(&(pool.name.len() as u32).to_le_bytes());
+            mem.write(ret, &pre)
+        })
+    })?;
+    l.func_wrap(MODULE, "fd_prestat_dir_name", |mut c: C<'_>, fd: i32, path: i32, len: i32| {
+        if !is_ours(&c, fd) {
+            return delegated(&mut c, |d| {
+                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
+                Ok(wasi::fd_prestat_dir_name(d.wasi, d.mem, fd, path, len)?)
+            });
+        }
+        served(&mut c, |mem, st| {
+            let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
+            if pool.name.len() > len as u32 as usize {
+                return Err(ERRNO_NAMETOOLONG);
+            }
+            mem.write(path, pool.name.as_bytes())
+        })
+    })?;
+
+    l.func_wrap(MODULE, "sock_accept", |mut c: C<'_>, fd: i32, flags: i32, ret: i32| {
+        served(&mut c, |mem, st| {
+            if flags & !FDFLAGS_NONBLOCK != 0 {
+                return Err(Errno::INVAL);
+            }
+            mem.range(ret, 4)?;
+            let (sock, _) = st.table.socket(fd)?.accept(flags & FDFLAGS_NONBLOCK != 0)?;
+            let fd = st.table.insert(Entry::Socket(sock));
+            mem.write_u32(ret, fd)
+        })
+    })?;
+    l.func_wrap(
+        MODULE,
+        "sock_recv",
+        |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, flags: i32, ret_len: i32, ret_flags: i32| {
+            served(&mut c, |mem, st| {
+                let flags = io::recv_flags(flags)?;
+                let sock = st.table.socket(fd)?;
+                mem.range(ret_len, 4)?;
+                mem.range(ret_flags, 2)?;
+                let mut iov = io::guest_iovecs(mem, iovs, iovs_len)?;
+                let got = sock.recv(&mut iov, flags, false)?;
+                mem.write_u32(ret_len, got.len as u32)?;
+                mem.write_u16(ret_flags, if got.truncated { ROFLAGS_TRUNCATED } else { 0 })
+            })
+        },
+    )?;
+    l.func_wrap(MODULE, "sock_send", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, flags: i32, ret: i32| {
+        served(&mut c, |mem, st| {
+            let flags = io::send_flags(flags)?;
+            let sock = st.table.socket(fd)?;
+            mem.range(ret, 4)?;
+            let mut iov = io::guest_iovecs(mem, iovs, iovs_len)?;
+            let n = sock.send(&mut iov, flags, None)?;
+            mem.write_u32(ret, n as u32)
+        })
+    })?;
+    l.func_wrap(MODULE, "sock_shutdown", |mut c: C<'_>, fd: i32, how: i32| {
+        served(&mut c, |_, st| shutdown(st.table.socket(fd)?, how))
+    })?;
+    l.func_wrap(MODULE, "poll_oneoff", |mut c: C<'_>, subs: i32, events: i32, n: i32, ret: i32| {
+        poll::poll_oneoff(&mut c, subs, events, n, ret)
+    })?;
+    Ok(())
+}
+
+/// `fd_close` (and `wasi_ephemeral_sock::close`): sockets and pools are
+/// dropped here, which closes the host socket; other fds are closed by
+/// wasmtime-wasi first and leave the table only if that succeeded.
+pub fn close_fd(d: Delegate<'_, '_>, fd: i32) -> Result<i32, Fail> {
+    if let Entry::Wasi(n) = d.table.get(fd)? {
+        let code = block(wasi::fd_close(d.wasi, d.mem, *n as i32))?;
+        if code != 0 {
+            return Ok(code);
+        }
+    }
+    d.table.remove(fd)?;
+    Ok(0)
+}
+
+/// `fd_renumber`: moves `from` to `to`, closing what `to` held.
+fn renumber(d: Delegate<'_, '_>, from: i32, to: i32) -> Result<i32, Fail> {
+    d.table.get(from)?;
+    if let Entry::Wasi(n) = d.table.get(to)? {
+        if from == to {
+            return Ok(0);
+        }
+        let code = block(wasi::fd_close(d.wasi, d.mem, *n as i32))?;
+        if code != 0 {
+            return Ok(code);
+        }
+    }
+    if from != to {
+        let e = d.table.remove(from)?;
+        d.table.replace(to as u32, e);
+    }
+    Ok(0)
+}

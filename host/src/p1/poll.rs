@@ -1,0 +1,309 @@
+//! `poll_oneoff` over sockets, clocks and every other fd at once.
+//!
+//! When a call names only sockets and relative clocks (what `poll()`,
+//! `select()` and `sleep` produce), the host makes one `ppoll` on the
+//! sockets with the earliest clock as its timeout. When it also names fds
+//! that wasmtime-wasi serves (stdin, files) or absolute clocks, those go to
+//! wasmtime-wasi's own `poll_oneoff` on a scratch copy of the subscriptions,
+//! and the sockets wait in the same tokio runtime; whichever is ready first
+//! answers. Neither path busy-waits.
+
+use crate::abi::{Errno, Mem};
+use crate::call::{block, memory, Fail};
+use crate::state::HostState;
+use crate::table::Entry;
+use std::os::fd::{AsRawFd, RawFd};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
+use wasmtime::{AsContextMut, Caller};
+use wasmtime_wasi::p1::wasi_snapshot_preview1::{self as wasi, WasiSnapshotPreview1};
+
+const SUB_SIZE: usize = 48;
+const EVENT_SIZE: usize = 32;
+const EVENTTYPE_CLOCK: u8 = 0;
+const EVENTTYPE_FD_READ: u8 = 1;
+const EVENTTYPE_FD_WRITE: u8 = 2;
+const CLOCK_REALTIME: u32 = 0;
+const CLOCK_MONOTONIC: u32 = 1;
+const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
+const EVENTRWFLAGS_HANGUP: u16 = 1;
+
+/// One socket subscription, ready to become a `pollfd`.
+struct SocketSub {
+    userdata: u64,
+    fd: RawFd,
+    write: bool,
+}
+
+/// An event to hand back to the guest.
+struct Event {
+    userdata: u64,
+    error: Errno,
+    kind: u8,
+    nbytes: u64,
+    hangup: bool,
+}
+
+impl Event {
+    fn encode(&self) -> [u8; EVENT_SIZE] {
+        let mut b = [0u8; EVENT_SIZE];
+        b[0..8].copy_from_slice(&self.userdata.to_le_bytes());
+        b[8..10].copy_from_slice(&self.error.0.to_le_bytes());
+        b[10] = self.kind;
+        b[16..24].copy_from_slice(&self.nbytes.to_le_bytes());
+        let flags = if self.hangup { EVENTRWFLAGS_HANGUP } else { 0 };
+        b[24..26].copy_from_slice(&flags.to_le_bytes());
+        b
+    }
+}
+
+/// The subscriptions of one call, sorted by who serves them.
+#[derive(Default)]
+struct Plan {
+    sockets: Vec<SocketSub>,
+    /// Relative clocks: (userdata, deadline).
+    clocks: Vec<(u64, Instant)>,
+    /// Subscriptions for wasmtime-wasi, fds already translated, as raw records.
+    delegated: Vec<[u8; SUB_SIZE]>,
+    /// Answered at once (bad fd): no waiting when one of these exists.
+    immediate: Vec<Event>,
+}
+
+fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, Errno> {
+    let start = mem.check_array(subs, n, SUB_SIZE)?.start;
+    let now = Instant::now();
+    let mut plan = Plan::default();
+    for i in 0..n as usize {
+        let at = start + i * SUB_SIZE;
+        let mut rec = [0u8; SUB_SIZE];
+        rec.copy_from_slice(mem.bytes(at as i32, SUB_SIZE as u32)?);
+        let userdata = u64::from_le_bytes(rec[0..8].try_into().unwrap_or_default());
+        let u32_at = |o: usize| u32::from_le_bytes([rec[o], rec[o + 1], rec[o + 2], rec[o + 3]]);
+        match rec[8] {
+            EVENTTYPE_CLOCK => {
+                let id = u32_at(16);
+                let timeout = u64::from_le_bytes(rec[24..32].try_into().unwrap_or_default());
+                let flags = u16::from_le_bytes([rec[40], rec[41]]);
+                let relative = flags & SUBCLOCKFLAGS_ABSTIME == 0;
+                if relative && (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC) {
+                    // A timeout too far to represent is as good as forever.
+                    let deadline = now.checked_add(Duration::from_nanos(timeout)).unwrap_or(now + Duration::from_secs(1 << 40));
+                    plan.clocks.push((userdata, deadline));
+                } else {
+                    plan.delegated.push(rec);
+                }
+            }
+            kind @ (EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE) => {
+                let fd = u32_at(16) as i32;
+                let bad = |error| Event { userdata, error, kind, nbytes: 0, hangup: false };
+                match st.table.get(fd) {
+                    Ok(Entry::Socket(s)) => {
+                        plan.sockets.push(SocketSub { userdata, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
+                    }
+                    Ok(Entry::Wasi(inner)) => {
+                        rec[16..20].copy_from_slice(&inner.to_le_bytes());
+                        plan.delegated.push(rec);
+                    }
+                    Ok(Entry::Pool(_)) | Err(_) => plan.immediate.push(bad(Errno::BADF)),
+                }
+            }
+            _ => return Err(Errno::INVAL),
+        }
+    }
+    Ok(plan)
+}
+
+/// Polls the sockets once, waiting at most `timeout` (`None`: forever).
+fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
+    let mut fds: Vec<libc::pollfd> = subs
+        .iter()
+        .map(|s| libc::pollfd {
+            fd: s.fd,
+            events: if s.write { libc::POLLOUT } else { libc::POLLIN | libc::POLLRDHUP },
+            revents: 0,
+        })
+        .collect();
+    if crate::sys::poll(&mut fds, timeout)? == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(subs
+        .iter()
+        .zip(&fds)
+        .filter(|(_, p)| p.revents != 0)
+        .map(|(s, p)| Event {
+            userdata: s.userdata,
+            error: if p.revents & libc::POLLNVAL != 0 { Errno::BADF } else { Errno::SUCCESS },
+            kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
+            nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
+            hangup: p.revents & (libc::POLLHUP | libc::POLLRDHUP) != 0,
+        })
+        .collect())
+}
+
+fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
+    let now = Instant::now();
+    clocks
+        .iter()
+        .filter(|(_, d)| *d <= now)
+        .map(|&(userdata, _)| Event { userdata, error: Errno::SUCCESS, kind: EVENTTYPE_CLOCK, nbytes: 0, hangup: false })
+        .collect()
+}
+
+/// Sockets and relative clocks only: one `ppoll`.
+fn wait_native(plan: &Plan) -> Result<Vec<Event>, Errno> {
+    loop {
+        let deadline = plan.clocks.iter().map(|c| c.1).min();
+        let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        let events = poll_sockets(&plan.sockets, timeout)?;
+        if !events.is_empty() {
+            return Ok(events);
+        }
+        let clocks = expired_clocks(&plan.clocks);
+        if !clocks.is_empty() {
+            return Ok(clocks);
+        }
+        if plan.sockets.is_empty() && plan.clocks.is_empty() {
+            return Err(Errno::INVAL);
+        }
+    }
+}
+
+/// A socket fd registered with tokio for as long as this value lives.
+struct Borrowed(RawFd);
+
+impl AsRawFd for Borrowed {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+/// Waits until any socket may be ready (tokio's epoll), without consuming anything.
+async fn any_socket_ready(subs: &[SocketSub]) {
+    let mut regs: Vec<(RawFd, Interest)> = Vec::new();
+    for s in subs {
+        let i = if s.write { Interest::WRITABLE } else { Interest::READABLE };
+        match regs.iter_mut().find(|r| r.0 == s.fd) {
+            Some(r) => r.1 = r.1.add(i),
+            None => regs.push((s.fd, i)),
+        }
+    }
+    // SAFETY: the sockets stay open while this future lives: the fd table is
+    // not touched until the guest's `poll_oneoff` returns.
+    let fds: Vec<_> =
+        regs.iter().filter_map(|&(fd, i)| unsafe { AsyncFd::register_with_interest(Borrowed(fd), i) }.ok()).collect();
+    if fds.is_empty() {
+        return std::future::pending().await;
+    }
+    std::future::poll_fn(|cx| {
+        for a in &fds {
+            let interest = regs.iter().find(|r| r.0 == a.get_ref().0).map(|r| r.1);
+            let readable = interest.is_some_and(|i| i.is_readable()) && a.poll_read_ready(cx).is_ready();
+            let writable = interest.is_some_and(|i| i.is_writable()) && a.poll_write_ready(cx).is_ready();
+            if readable || writable {
+                return Poll::Ready(());
+            }
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+/// Mixed: wasmtime-wasi polls its fds and clocks on a scratch copy while
+/// the sockets wait in the same runtime; the first to be ready answers.
+fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>, Fail> {
+    let ready = poll_sockets(&plan.sockets, Some(Duration::ZERO))?;
+    if !ready.is_empty() {
+        return Ok(ready);
+    }
+    let mut delegated = plan.delegated.clone();
+    // Relative clocks ride along as wasmtime-wasi subscriptions.
+    let now = Instant::now();
+    for &(userdata, deadline) in &plan.clocks {
+        let mut rec = [0u8; SUB_SIZE];
+        rec[0..8].copy_from_slice(&userdata.to_le_bytes());
+        rec[8] = EVENTTYPE_CLOCK;
+        rec[16..20].copy_from_slice(&CLOCK_MONOTONIC.to_le_bytes());
+        let ns = deadline.saturating_duration_since(now).as_nanos().min(u128::from(u64::MAX)) as u64;
+        rec[24..32].copy_from_slice(&ns.to_le_bytes());
+        delegated.push(rec);
+    }
+    let k = delegated.len();
+    let (events_at, nevents_at) = (k * SUB_SIZE, k * (SUB_SIZE + EVENT_SIZE));
+    let mut scratch = vec![0u8; nevents_at + 4];
+    for (i, rec) in delegated.iter().enumerate() {
+        scratch[i * SUB_SIZE..(i + 1) * SUB_SIZE].copy_from_slice(rec);
+    }
+    st.wasi.set_hostcall_fuel(fuel);
+    let outcome = {
+        let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
+        let wasi_ctx = &mut st.wasi;
+        block(async {
+            let mut theirs = std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
+            loop {
+                tokio::select! {
+                    r = &mut theirs => return r.map(|code| (code, Vec::new())),
+                    _ = any_socket_ready(&plan.sockets) => {
+                        match poll_sockets(&plan.sockets, Some(Duration::ZERO)) {
+                            Ok(ev) if !ev.is_empty() => return Ok((0, ev)),
+                            Ok(_) => continue,
+                            Err(e) => return Ok((e.code(), Vec::new())),
+                        }
+                    }
+                }
+            }
+        })
+    };
+    let (code, socket_events) = outcome?;
+    if code != 0 {
+        return Err(Errno(code as u16).into());
+    }
+    if !socket_events.is_empty() {
+        return Ok(socket_events);
+    }
+    let n = u32::from_le_bytes(scratch[nevents_at..nevents_at + 4].try_into().unwrap_or_default()) as usize;
+    Ok(scratch[events_at..events_at + n.min(k) * EVENT_SIZE]
+        .chunks_exact(EVENT_SIZE)
+        .map(|e| Event {
+            userdata: u64::from_le_bytes(e[0..8].try_into().unwrap_or_default()),
+            error: Errno(u16::from_le_bytes([e[8], e[9]])),
+            kind: e[10],
+            nbytes: u64::from_le_bytes(e[16..24].try_into().unwrap_or_default()),
+            hangup: u16::from_le_bytes([e[24], e[25]]) & EVENTRWFLAGS_HANGUP != 0,
+        })
+        .collect())
+}
+
+pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32, ret: i32) -> wasmtime::Result<i32> {
+    let fuel = c.as_context_mut().hostcall_fuel();
+    let m = memory(c)?;
+    let (bytes, st) = m.data_and_store_mut(c);
+    let mut mem = Mem::new(bytes);
+    let result = (|| -> Result<(), Fail> {
+        let n = n as u32;
+        if n == 0 {
+            return Err(Errno::INVAL.into());
+        }
+        let out = mem.check_array(events, n, EVENT_SIZE)?.start;
+        mem.range(ret, 4)?;
+        let plan = read_plan(&mem, st, subs, n)?;
+        let ready = if !plan.immediate.is_empty() {
+            plan.immediate
+        } else if plan.delegated.is_empty() {
+            wait_native(&plan)?
+        } else {
+            wait_mixed(st, fuel, &plan)?
+        };
+        for (i, e) in ready.iter().take(n as usize).enumerate() {
+            mem.write((out + i * EVENT_SIZE) as i32, &e.encode())?;
+        }
+        mem.write_u32(ret, ready.len().min(n as usize) as u32)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(0),
+        Err(Fail::Errno(e)) => Ok(e.code()),
+        Err(Fail::Trap(t)) => Err(t),
+    }
+}

@@ -1,0 +1,353 @@
+//! Address pools: the only network a guest can see.
+//!
+//! A pool is a set of rules `right × CIDR × port range`, plus name patterns
+//! for resolution. The host grants pools on the command line; a guest holds
+//! them as preopened fds and opens sockets from them. Every operation that
+//! reaches the network is checked here first.
+
+use ipnet::IpNet;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+/// What a rule grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Right {
+    /// Outbound: TCP connect, UDP connect and send_to destinations, multicast groups.
+    Connect,
+    /// Local addresses a socket may bind and listen on.
+    Bind,
+    /// Inbound peers: TCP accept and UDP sources. A pool without accept rules admits any peer.
+    Accept,
+}
+
+impl Right {
+    /// The command-line flag that grants this right.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Right::Connect => "--allow-connect",
+            Right::Bind => "--allow-bind",
+            Right::Accept => "--allow-accept",
+        }
+    }
+}
+
+/// An inclusive range of ports; `*` is `0..=65535`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ports(RangeInclusive<u16>);
+
+impl Ports {
+    /// Every port.
+    pub const ALL: Ports = Ports(0..=u16::MAX);
+
+    /// Whether the range is every port.
+    pub fn is_all(&self) -> bool {
+        *self == Ports::ALL
+    }
+
+    /// Whether `port` is in the range.
+    pub fn contains(&self, port: u16) -> bool {
+        self.0.contains(&port)
+    }
+
+    /// The ports of the range, lowest first.
+    pub fn iter(&self) -> RangeInclusive<u16> {
+        self.0.clone()
+    }
+}
+
+impl FromStr for Ports {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Ports, String> {
+        let port = |p: &str| p.parse::<u16>().map_err(|_| format!("bad port `{p}`"));
+        if s == "*" {
+            return Ok(Ports::ALL);
+        }
+        let (lo, hi) = match s.split_once('-') {
+            Some((lo, hi)) => (port(lo)?, port(hi)?),
+            None => (port(s)?, port(s)?),
+        };
+        if lo > hi {
+            return Err(format!("empty port range `{s}`"));
+        }
+        Ok(Ports(lo..=hi))
+    }
+}
+
+/// One address rule: a right over a network and a port range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddrRule {
+    pub right: Right,
+    pub net: IpNet,
+    pub ports: Ports,
+}
+
+impl AddrRule {
+    /// Parses `CIDR[:PORTS]`: `10.0.0.0/8`, `127.0.0.1:80`, `0.0.0.0/0:8000-8100`,
+    /// `::1`, `[::1/128]:443`, `[fd00::/8]:*`. A plain address is a single host.
+    pub fn parse(right: Right, text: &str) -> Result<AddrRule, String> {
+        let err = |why: String| format!("{} `{text}`: {why}", right.flag());
+        let (net, ports) = if let Some(rest) = text.strip_prefix('[') {
+            let (net, after) = rest.split_once(']').ok_or_else(|| err("missing `]`".into()))?;
+            let ports = match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or_else(|| err("expected `:PORTS` after `]`".into()))?),
+            };
+            (net, ports)
+        } else if text.matches(':').count() >= 2 {
+            // A bare IPv6 network carries no ports: `[...]` is needed for them.
+            (text, None)
+        } else {
+            match text.split_once(':') {
+                Some((net, ports)) => (net, Some(ports)),
+                None => (text, None),
+            }
+        };
+        let net = parse_net(net).map_err(err)?;
+        let ports = match ports {
+            Some(p) => p.parse().map_err(err)?,
+            None => Ports::ALL,
+        };
+        Ok(AddrRule { right, net, ports })
+    }
+
+    fn matches(&self, right: Right, addr: &SocketAddr) -> bool {
+        self.right == right && self.net.contains(&canonical_ip(addr.ip())) && self.ports.contains(addr.port())
+    }
+}
+
+/// A network in CIDR form, or a plain address meaning a single host.
+/// IPv4-mapped IPv6 networks are stored as their IPv4 network, so that
+/// `::ffff:10.0.0.0/104` and `10.0.0.0/8` are one rule.
+fn parse_net(s: &str) -> Result<IpNet, String> {
+    let net = match s.parse::<IpNet>() {
+        Ok(n) => n,
+        Err(_) => IpNet::from(s.parse::<IpAddr>().map_err(|_| format!("`{s}` is neither a CIDR network nor an address"))?),
+    };
+    if let IpNet::V6(v6) = net {
+        if let (Some(v4), true) = (v6.network().to_ipv4_mapped(), v6.prefix_len() >= 96) {
+            return Ok(IpNet::new(IpAddr::V4(v4), v6.prefix_len() - 96).map_err(|e| e.to_string())?.trunc());
+        }
+    }
+    Ok(net.trunc())
+}
+
+/// The address a rule is checked against: IPv4-mapped IPv6 counts as IPv4,
+/// so a dual-stack socket cannot reach an IPv4 host that no IPv4 rule grants.
+pub fn canonical_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+/// A host-name pattern for `--allow-resolve`: `name`, `*.suffix` or `*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamePattern {
+    Any,
+    Exact(String),
+    /// `*.example.com`: any name ending in `.example.com` (not `example.com` itself).
+    Suffix(String),
+}
+
+impl NamePattern {
+    /// Parses a pattern; names compare case-insensitively, without a trailing dot.
+    pub fn parse(text: &str) -> Result<NamePattern, String> {
+        let err = |why: &str| format!("--allow-resolve `{text}`: {why}");
+        let norm = normalize_name(text);
+        if norm == "*" {
+            return Ok(NamePattern::Any);
+        }
+        let (suffix, name) = match norm.strip_prefix("*.") {
+            Some(rest) => (true, rest),
+            None => (false, norm.as_str()),
+        };
+        let valid = !name.is_empty()
+            && name.len() <= 253
+            && name.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        if !valid {
+            return Err(err("expected a host name, `*.suffix` or `*`"));
+        }
+        Ok(if suffix { NamePattern::Suffix(format!(".{name}")) } else { NamePattern::Exact(name.to_string()) })
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        match self {
+            NamePattern::Any => true,
+            NamePattern::Exact(n) => n == name,
+            NamePattern::Suffix(s) => name.len() > s.len() && name.ends_with(s.as_str()),
+        }
+    }
+}
+
+fn normalize_name(name: &str) -> String {
+    name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
+}
+
+/// A named set of rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pool {
+    pub name: String,
+    pub addr_rules: Vec<AddrRule>,
+    pub names: Vec<NamePattern>,
+}
+
+impl Pool {
+    /// An empty pool (it grants nothing).
+    pub fn new(name: impl Into<String>) -> Pool {
+        Pool { name: name.into(), ..Pool::default() }
+    }
+
+    /// Whether `right` is granted for `addr`. For [`Right::Accept`], a pool
+    /// with no accept rule admits every peer.
+    pub fn allows(&self, right: Right, addr: &SocketAddr) -> bool {
+        if right == Right::Accept && !self.addr_rules.iter().any(|r| r.right == Right::Accept) {
+            return true;
+        }
+        self.addr_rules.iter().any(|r| r.matches(right, addr))
+    }
+
+    /// Whether the pool filters inbound peers at all.
+    pub fn filters_peers(&self) -> bool {
+        self.addr_rules.iter().any(|r| r.right == Right::Accept)
+    }
+
+    /// The bind rules covering `ip` (any port), for choosing a port when a guest binds port 0.
+    pub fn bind_ports_for(&self, ip: IpAddr) -> impl Iterator<Item = &Ports> {
+        let ip = canonical_ip(ip);
+        self.addr_rules.iter().filter(move |r| r.right == Right::Bind && r.net.contains(&ip)).map(|r| &r.ports)
+    }
+
+    /// Whether the name may be resolved.
+    pub fn allows_name(&self, name: &str) -> bool {
+        let name = normalize_name(name);
+        self.names.iter().any(|p| p.matches(&name))
+    }
+}
+
+impl fmt::Display for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "pool \"{}\"", self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sa(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
+    fn pool(rules: &[(Right, &str)]) -> Pool {
+        let mut p = Pool::new("default");
+        for (r, t) in rules {
+            p.addr_rules.push(AddrRule::parse(*r, t).unwrap());
+        }
+        p
+    }
+
+    #[test]
+    fn plain_address_is_a_single_host_with_all_ports() {
+        let p = pool(&[(Right::Connect, "127.0.0.1")]);
+        assert!(p.allows(Right::Connect, &sa("127.0.0.1:1")));
+        assert!(p.allows(Right::Connect, &sa("127.0.0.1:65535")));
+        assert!(!p.allows(Right::Connect, &sa("127.0.0.2:80")));
+        assert!(!p.allows(Right::Bind, &sa("127.0.0.1:80")));
+    }
+
+    #[test]
+    fn cidr_edges() {
+        let p = pool(&[(Right::Connect, "10.1.2.0/24:80")]);
+        assert!(p.allows(Right::Connect, &sa("10.1.2.0:80")));
+        assert!(p.allows(Right::Connect, &sa("10.1.2.255:80")));
+        assert!(!p.allows(Right::Connect, &sa("10.1.3.0:80")));
+        assert!(!p.allows(Right::Connect, &sa("10.1.1.255:80")));
+        assert!(!p.allows(Right::Connect, &sa("10.1.2.1:81")));
+        // Host bits set in the rule are ignored, as in a routing table.
+        let p = pool(&[(Right::Connect, "10.1.2.77/24")]);
+        assert!(p.allows(Right::Connect, &sa("10.1.2.1:1")));
+        let all = pool(&[(Right::Connect, "0.0.0.0/0")]);
+        assert!(all.allows(Right::Connect, &sa("255.255.255.255:9")));
+        assert!(!all.allows(Right::Connect, &sa("[::1]:9")));
+    }
+
+    #[test]
+    fn port_ranges() {
+        let p = pool(&[(Right::Bind, "127.0.0.1:8000-8100")]);
+        assert!(p.allows(Right::Bind, &sa("127.0.0.1:8000")));
+        assert!(p.allows(Right::Bind, &sa("127.0.0.1:8100")));
+        assert!(!p.allows(Right::Bind, &sa("127.0.0.1:7999")));
+        assert!(!p.allows(Right::Bind, &sa("127.0.0.1:8101")));
+        assert_eq!("*".parse::<Ports>().unwrap(), Ports::ALL);
+        assert!("9-8".parse::<Ports>().is_err());
+        assert!("65536".parse::<Ports>().is_err());
+        assert!("x".parse::<Ports>().is_err());
+    }
+
+    #[test]
+    fn ipv6_rules() {
+        let p = pool(&[(Right::Connect, "[::1/128]:8000-8100"), (Right::Connect, "fd00::/8")]);
+        assert!(p.allows(Right::Connect, &sa("[::1]:8050")));
+        assert!(!p.allows(Right::Connect, &sa("[::1]:80")));
+        assert!(p.allows(Right::Connect, &sa("[fdff::1]:1")));
+        assert!(!p.allows(Right::Connect, &sa("[fe00::1]:1")));
+        assert!(AddrRule::parse(Right::Connect, "[::1]:*").is_ok());
+        assert!(AddrRule::parse(Right::Connect, "[::1").is_err());
+        assert!(AddrRule::parse(Right::Connect, "[::1]80").is_err());
+    }
+
+    #[test]
+    fn ipv4_mapped_ipv6_counts_as_ipv4() {
+        let p = pool(&[(Right::Connect, "127.0.0.1:80")]);
+        assert!(p.allows(Right::Connect, &sa("[::ffff:127.0.0.1]:80")));
+        assert!(!p.allows(Right::Connect, &sa("[::ffff:127.0.0.2]:80")));
+        // A rule written as mapped IPv6 is the IPv4 rule.
+        let p = pool(&[(Right::Connect, "[::ffff:10.0.0.0/104]:*")]);
+        assert!(p.allows(Right::Connect, &sa("10.9.9.9:1")));
+        assert!(p.allows(Right::Connect, &sa("[::ffff:10.9.9.9]:1")));
+        // ::/0 does not grant IPv4 through mapped addresses.
+        let p = pool(&[(Right::Connect, "::/0")]);
+        assert!(!p.allows(Right::Connect, &sa("[::ffff:1.2.3.4]:1")));
+    }
+
+    #[test]
+    fn accept_without_rules_admits_everyone() {
+        let open = pool(&[(Right::Bind, "127.0.0.1")]);
+        assert!(open.allows(Right::Accept, &sa("192.0.2.1:5")));
+        let filtered = pool(&[(Right::Accept, "127.0.0.0/8")]);
+        assert!(filtered.allows(Right::Accept, &sa("127.9.9.9:5")));
+        assert!(!filtered.allows(Right::Accept, &sa("192.0.2.1:5")));
+    }
+
+    #[test]
+    fn malformed_rules_name_flag_and_text() {
+        let e = AddrRule::parse(Right::Bind, "300.1.1.1:80").unwrap_err();
+        assert!(e.contains("--allow-bind") && e.contains("300.1.1.1:80"), "{e}");
+        assert!(AddrRule::parse(Right::Connect, "10.0.0.0/33").is_err());
+        assert!(AddrRule::parse(Right::Connect, "").is_err());
+        assert!(AddrRule::parse(Right::Connect, "127.0.0.1:").is_err());
+    }
+
+    #[test]
+    fn names() {
+        let mut p = Pool::new("default");
+        for t in ["localhost", "*.example.com"] {
+            p.names.push(NamePattern::parse(t).unwrap());
+        }
+        assert!(p.allows_name("localhost"));
+        assert!(p.allows_name("LOCALHOST."));
+        assert!(p.allows_name("a.example.com"));
+        assert!(p.allows_name("a.b.example.com"));
+        assert!(!p.allows_name("example.com"));
+        assert!(!p.allows_name("badexample.com"));
+        assert!(!p.allows_name("localhost.evil"));
+        p.names.push(NamePattern::parse("*").unwrap());
+        assert!(p.allows_name("anything.at.all"));
+        assert!(NamePattern::parse("bad name").is_err());
+        assert!(NamePattern::parse("*.*").is_err());
+        assert!(NamePattern::parse("a..b").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! Socket I/O straight between the kernel and guest memory, shared by the
+//! `wasi_ephemeral_sock` functions (`recv`, `send`, `recv_from`, `send_to`)
+//! and the preview-1 ones (`fd_read`, `fd_write`, `sock_recv`, `sock_send`).
+
+use crate::abi::{Errno, Mem};
+use crate::sys::{IoVecs, MAX_IOVECS};
+
+/// A read or write never moves more than this in one call: the guest's
+/// `ssize_t` is 32 bits.
+const MAX_TRANSFER: u64 = i32::MAX as u64;
+
+/// Builds host iovecs from the guest's `iovec` array at `iovs` (`count`
+/// entries of `{ buf: u32, len: u32 }`), checking every buffer.
+pub fn guest_iovecs(mem: &mut Mem<'_>, iovs: i32, count: i32) -> Result<IoVecs, Errno> {
+    let count = count as u32;
+    let array = mem.check_array(iovs, count, 8)?;
+    let mut out = IoVecs::new();
+    let mut total = 0u64;
+    for i in 0..(count as usize).min(MAX_IOVECS) {
+        let at = (array.start + i * 8) as i32;
+        let (buf, len) = (mem.read_u32(at)?, mem.read_u32(at + 4)?);
+        let range = mem.range(buf as i32, len.into())?;
+        let len = u64::from(len).min(MAX_TRANSFER - total);
+        if len > 0 {
+            // SAFETY: `range` lies inside guest memory.
+            out.push(unsafe { mem.base_ptr().add(range.start) }, len as usize);
+            total += len;
+        }
+    }
+    Ok(out)
+}
+
+/// One guest buffer as an iovec list.
+pub fn guest_buffer(mem: &mut Mem<'_>, buf: i32, len: i32) -> Result<IoVecs, Errno> {
+    let len = u64::from(len as u32).min(MAX_TRANSFER);
+    let range = mem.range(buf, len)?;
+    let mut out = IoVecs::new();
+    if len > 0 {
+        // SAFETY: `range` lies inside guest memory.
+        out.push(unsafe { mem.base_ptr().add(range.start) }, len as usize);
+    }
+    Ok(out)
+}
+
+/// The ABI's recv flags (1 peek, 2 waitall) as host `MSG_*` flags.
+pub fn recv_flags(flags: i32) -> Result<i32, Errno> {
+    if flags & !3 != 0 {
+        return Err(Errno::INVAL);
+    }
+    Ok((if flags & 1 != 0 { libc::MSG_PEEK } else { 0 }) | (if flags & 2 != 0 { libc::MSG_WAITALL } else { 0 }))
+}
+
+/// The ABI's send flags: none are defined.
+pub fn send_flags(flags: i32) -> Result<i32, Errno> {
+    if flags != 0 {
+        return Err(Errno::INVAL);
+    }
+    Ok(0)
+}

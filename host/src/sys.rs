@@ -1,0 +1,167 @@
+//! The few system calls the socket hot path makes directly.
+//!
+//! socket2 covers creation and options; these are the calls where the host
+//! hands the kernel pointers straight into guest memory (no copy through a
+//! host buffer), or needs flags socket2 does not pass: `MSG_NOSIGNAL` on
+//! every send, `accept4` with the guest's flags in one call, `ppoll` with
+//! nanosecond timeouts.
+
+use std::io;
+use std::mem::size_of;
+use std::net::SocketAddr;
+use std::os::fd::RawFd;
+use std::time::Duration;
+
+/// Most guests pass one or two iovecs; more than this go to the heap.
+const INLINE_IOVECS: usize = 8;
+/// The kernel refuses more than this many in one call (`IOV_MAX`).
+pub const MAX_IOVECS: usize = 1024;
+
+/// A list of `iovec`s pointing into guest memory, built by
+/// [`crate::sock::io::guest_iovecs`] after bounds checks.
+pub struct IoVecs {
+    inline: [libc::iovec; INLINE_IOVECS],
+    heap: Vec<libc::iovec>,
+    len: usize,
+}
+
+impl IoVecs {
+    pub fn new() -> IoVecs {
+        IoVecs {
+            inline: [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; INLINE_IOVECS],
+            heap: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Appends one buffer; the caller has checked that it lies in guest memory.
+    pub fn push(&mut self, base: *mut u8, len: usize) {
+        let v = libc::iovec { iov_base: base.cast(), iov_len: len };
+        if self.len < INLINE_IOVECS {
+            self.inline[self.len] = v;
+        } else {
+            if self.heap.is_empty() {
+                self.heap.extend_from_slice(&self.inline);
+            }
+            self.heap.push(v);
+        }
+        self.len += 1;
+    }
+
+    fn as_mut_ptr(&mut self) -> *mut libc::iovec {
+        if self.len > INLINE_IOVECS {
+            self.heap.as_mut_ptr()
+        } else {
+            self.inline.as_mut_ptr()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+}
+
+fn cvt(r: isize) -> io::Result<usize> {
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r as usize)
+    }
+}
+
+/// What one `recvmsg` produced.
+pub struct Received {
+    pub len: usize,
+    pub from: Option<SocketAddr>,
+    /// The datagram was longer than the buffers (`MSG_TRUNC`).
+    pub truncated: bool,
+}
+
+/// `recvmsg` into `iov`; asks for the source address when `want_from`.
+pub fn recvmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool) -> io::Result<Received> {
+    let mut storage = socket2::SockAddrStorage::zeroed();
+    // SAFETY: an all-zero msghdr is valid; the pointers set below outlive the call.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    if want_from {
+        // SAFETY: SockAddrStorage is a sockaddr_storage.
+        msg.msg_name = unsafe { storage.view_as::<libc::sockaddr_storage>() } as *mut _ as *mut libc::c_void;
+        msg.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    }
+    msg.msg_iov = iov.as_mut_ptr();
+    msg.msg_iovlen = iov.len();
+    // SAFETY: every iovec points into guest memory that was bounds-checked and
+    // cannot move or shrink during this host call.
+    let len = cvt(unsafe { libc::recvmsg(fd, &mut msg, flags) })?;
+    let from = if want_from && msg.msg_namelen > 0 {
+        // SAFETY: the kernel initialised `msg_namelen` bytes of the storage.
+        let sa = unsafe { socket2::SockAddr::new(storage, msg.msg_namelen) };
+        sa.as_socket()
+    } else {
+        None
+    };
+    Ok(Received { len, from, truncated: msg.msg_flags & libc::MSG_TRUNC != 0 })
+}
+
+/// `sendmsg` from `iov` to `to` (or the connected peer), never raising SIGPIPE.
+pub fn sendmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> io::Result<usize> {
+    let to = to.map(|a| socket2::SockAddr::from(*a));
+    // SAFETY: an all-zero msghdr is valid; the pointers set below outlive the call.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    if let Some(to) = &to {
+        msg.msg_name = to.as_ptr() as *mut libc::c_void;
+        msg.msg_namelen = to.len();
+    }
+    msg.msg_iov = iov.as_mut_ptr();
+    msg.msg_iovlen = iov.len();
+    // SAFETY: as in `recvmsg`; the kernel only reads the buffers.
+    cvt(unsafe { libc::sendmsg(fd, &msg, flags | libc::MSG_NOSIGNAL) })
+}
+
+/// `accept4` with close-on-exec and, if asked, non-blocking set in the same call.
+pub fn accept(fd: RawFd, nonblocking: bool) -> io::Result<(socket2::Socket, Option<SocketAddr>)> {
+    let mut storage = socket2::SockAddrStorage::zeroed();
+    let mut len = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let flags = libc::SOCK_CLOEXEC | if nonblocking { libc::SOCK_NONBLOCK } else { 0 };
+    // SAFETY: storage and len describe a valid, writable sockaddr buffer.
+    let r = unsafe { libc::accept4(fd, storage.view_as::<libc::sockaddr>(), &mut len, flags) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `r` is a new descriptor that nothing else owns.
+    let sock = unsafe { <socket2::Socket as std::os::fd::FromRawFd>::from_raw_fd(r) };
+    // SAFETY: the kernel initialised `len` bytes of the storage.
+    let addr = unsafe { socket2::SockAddr::new(storage, len) };
+    Ok((sock, addr.as_socket()))
+}
+
+/// Bytes waiting to be read (`FIONREAD`).
+pub fn bytes_readable(fd: RawFd) -> io::Result<usize> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int.
+    if unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(n.max(0) as usize)
+}
+
+/// `ppoll` on `fds`; `None` waits forever. Retries on EINTR with the time left.
+pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> io::Result<usize> {
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    loop {
+        let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
+        let ts = left.map(|l| libc::timespec {
+            tv_sec: l.as_secs().min(i64::MAX as u64) as libc::time_t,
+            tv_nsec: l.subsec_nanos() as libc::c_long,
+        });
+        let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: fds is a valid slice of pollfd; tsp is null or points to `ts`.
+        let r = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, std::ptr::null()) };
+        if r >= 0 {
+            return Ok(r as usize);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
