@@ -12,7 +12,7 @@ APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19
 
 .PHONY: all setup host guests rust-guests c-guests test demo bench clean
 
-all: host
+all: host guests
 
 # --- set-up ------------------------------------------------------------------
 
@@ -30,9 +30,6 @@ setup:
 host:
 	$(CARGO) build -p wasock-host
 
-# --- the C SDK (build/sdk, build/bin/wasock-cc) and the C guests -------------
-
-
 
 # --- Rust guests -------------------------------------------------------------
 
@@ -41,12 +38,12 @@ rust-guests: setup
 	@mkdir -p $(BUILD)/rust-tests
 	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
 
-guests: rust-guests c-guests
+guests: rust-guests
 
 # --- tests -------------------------------------------------------------------
 
-test: setup host
-	$(CARGO) test -p wasock-host
+test: setup host guests
+	$(CARGO) test --workspace
 
 clean:
 	rm -rf $(BUILD)

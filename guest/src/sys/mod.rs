@@ -1,0 +1,53 @@
+//! The raw imports of the `wasi_ephemeral_sock` module, exactly as
+//! `include/wasi_ephemeral_sock.spec` declares them.
+//!
+//! Every function returns a WASI errno (0 on success) and writes its results
+//! through the `ret*` pointers. Lowering follows the spec: `fd`, `u8`, `u16`,
+//! `u32` and pointers are wasm `i32`, `u64` is `i64`. Addresses are
+//! [`RawAddr`] records.
+//!
+//! On `target_os = "wasi"` these are real imports. On every other target they
+//! are stubs of the same signatures that return `notsup` (58), so the safe
+//! layers above them compile, and fail with
+//! [`ErrorKind::Unsupported`](std::io::ErrorKind::Unsupported), anywhere.
+//!
+//! # Safety
+//!
+//! All functions here are `unsafe`: every pointer must be valid for the
+//! number of bytes the spec says the host reads or writes through it
+//! (for `buf`/`len` pairs: `len` bytes; for an `addr`: 28 bytes). The host
+//! checks bounds against linear memory but cannot know Rust's aliasing rules.
+//! Prefer [`crate::Socket`] and [`crate::net`].
+//!
+//! ```no_run
+//! use std::os::fd::AsRawFd;
+//! use wasock::sys;
+//! let pool = wasock::Pool::default()?;
+//! let mut fd = -1;
+//! // SAFETY: `fd` is a valid place for the returned descriptor.
+//! let errno = unsafe { sys::open(pool.as_raw_fd(), 1, 6, &mut fd) };
+//! assert_eq!(errno, 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+pub use crate::addr::RawAddr;
+
+/// A WASI file descriptor, as the imports pass it.
+pub type Fd = i32;
+
+#[cfg(target_os = "wasi")]
+mod wasi;
+#[cfg(target_os = "wasi")]
+pub(crate) use wasi::p1;
+#[cfg(target_os = "wasi")]
+pub use wasi::*;
+
+#[cfg(not(target_os = "wasi"))]
+mod unsupported;
+#[cfg(not(target_os = "wasi"))]
+pub(crate) use unsupported::p1;
+#[cfg(not(target_os = "wasi"))]
+pub use unsupported::*;
+
+#[cfg(test)]
+mod spec_test;

@@ -1,0 +1,94 @@
+//! Keeps the declarations in `wasi.rs` and `unsupported.rs` in agreement with
+//! the project's machine-readable spec: same functions, same order, same
+//! parameter names and the same types. Runs on any target because it only
+//! reads source text.
+
+const SPEC: &str = include_str!("../../../include/wasi_ephemeral_sock.spec");
+const WASI: &str = include_str!("wasi.rs");
+const UNSUPPORTED: &str = include_str!("unsupported.rs");
+
+/// `(name, [(param, type)])` in the spec's notation.
+type Decl = (String, Vec<(String, String)>);
+
+fn parse_spec() -> Vec<Decl> {
+    SPEC.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, rest) = l.split_once('(').expect("spec line has `(`");
+            let params = rest.strip_suffix(')').expect("spec line ends with `)`");
+            (
+                name.trim().to_string(),
+                parse_params(params, |t| t.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn parse_params(s: &str, ty: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, t) = p.split_once(':').expect("`name: type`");
+            (n.trim().to_string(), ty(t.trim()))
+        })
+        .collect()
+}
+
+/// Translates a Rust parameter type to the spec's notation.
+fn spec_type(rust: &str) -> String {
+    let rust = rust.split_whitespace().collect::<Vec<_>>().join(" ");
+    let base = |t: &str| match t {
+        "Fd" => "fd".to_string(),
+        "RawAddr" => "addr".to_string(),
+        other => other.to_string(),
+    };
+    match rust
+        .strip_prefix("*mut ")
+        .or_else(|| rust.strip_prefix("*const "))
+    {
+        Some(t) => format!("*{}", base(t)),
+        None => base(&rust),
+    }
+}
+
+/// The `pub fn` declarations of the sock module in a source file: from
+/// `start` to the preview-1 declarations.
+fn parse_rust(src: &str, start: &str) -> Vec<Decl> {
+    let src = src.split_once(start).expect("start marker").1;
+    let src = src.split("pub(crate) mod p1").next().unwrap();
+    let mut out = Vec::new();
+    let mut rest = src;
+    while let Some(i) = rest.find("pub fn ") {
+        rest = &rest[i + "pub fn ".len()..];
+        let open = rest.find('(').unwrap();
+        let close = rest.find(") -> i32").expect("every import returns i32");
+        let name = rest[..open].trim().to_string();
+        let params = parse_params(&rest[open + 1..close], spec_type)
+            .into_iter()
+            // `type` is a Rust keyword.
+            .map(|(n, t)| (if n == "ty" { "type".to_string() } else { n }, t))
+            .collect();
+        out.push((name, params));
+        rest = &rest[close..];
+    }
+    out
+}
+
+#[test]
+fn spec_is_parsed() {
+    let spec = parse_spec();
+    assert!(spec.len() >= 40, "{} functions", spec.len());
+    assert_eq!(spec[0].0, "open");
+}
+
+#[test]
+fn wasi_imports_match_spec() {
+    assert_eq!(parse_rust(WASI, "extern \"C\" {"), parse_spec());
+}
+
+#[test]
+fn stubs_match_spec() {
+    assert_eq!(parse_rust(UNSUPPORTED, "stubs! {"), parse_spec());
+}

@@ -1,0 +1,187 @@
+//! Stubs for targets other than WASI, so the crate, its docs and its unit
+//! tests build on the developer's machine. Same names and signatures as
+//! `wasi.rs` (the unit test in `spec_test.rs` checks both against the spec);
+//! every call fails with `notsup`, which the safe layers report as
+//! [`ErrorKind::Unsupported`](std::io::ErrorKind::Unsupported).
+
+use super::{Fd, RawAddr};
+
+/// What every stub returns: WASI `notsup`.
+const NOTSUP: i32 = 58;
+
+macro_rules! stubs {
+    ($($(#[doc = $doc:literal])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> i32;)*) => {
+        $(
+            $(#[doc = $doc])*
+            ///
+            /// # Safety
+            ///
+            /// See [the module documentation](crate::sys#safety). On this
+            /// target the function is a stub that returns `notsup` (58).
+            // The spec fixes the arity (addr_resolve has 9 parameters).
+            #[allow(unused_variables, clippy::too_many_arguments)]
+            pub unsafe fn $name($($arg: $ty),*) -> i32 {
+                NOTSUP
+            }
+        )*
+    };
+}
+
+stubs! {
+    /// Opens a socket of `family` (1, 2) and `ty` (5 datagram, 6 stream) from `pool`.
+    pub fn open(pool: Fd, family: u8, ty: u8, ret_fd: *mut Fd) -> i32;
+    /// Closes a socket (an alias of `fd_close`).
+    pub fn close(fd: Fd) -> i32;
+    /// Binds to a local address the pool grants (`port` 0: ephemeral).
+    pub fn bind(fd: Fd, addr: *const RawAddr) -> i32;
+    /// Starts listening for connections.
+    pub fn listen(fd: Fd, backlog: u32) -> i32;
+    /// Accepts a connection; `flags` are fdflags for the new fd (4 = nonblock).
+    pub fn accept(fd: Fd, flags: u16, ret_fd: *mut Fd, ret_addr: *mut RawAddr) -> i32;
+    /// Connects to an address the pool grants; `inprogress` when non-blocking.
+    pub fn connect(fd: Fd, addr: *const RawAddr) -> i32;
+    /// Receives up to `len` bytes; `flags`: 1 peek, 2 waitall.
+    pub fn recv(fd: Fd, buf: *mut u8, len: u32, flags: u16, ret_len: *mut u32) -> i32;
+    /// Sends up to `len` bytes; `flags` must be 0.
+    pub fn send(fd: Fd, buf: *const u8, len: u32, flags: u16, ret_len: *mut u32) -> i32;
+    /// Receives a datagram and its source address.
+    pub fn recv_from(
+        fd: Fd,
+        buf: *mut u8,
+        len: u32,
+        flags: u16,
+        ret_len: *mut u32,
+        ret_addr: *mut RawAddr,
+    ) -> i32;
+    /// Sends a datagram to `addr`, which the pool must grant.
+    pub fn send_to(
+        fd: Fd,
+        buf: *const u8,
+        len: u32,
+        flags: u16,
+        addr: *const RawAddr,
+        ret_len: *mut u32,
+    ) -> i32;
+    /// Shuts down reading (1), writing (2) or both (3).
+    pub fn shutdown(fd: Fd, how: u8) -> i32;
+    /// The local address.
+    pub fn addr_local(fd: Fd, ret_addr: *mut RawAddr) -> i32;
+    /// The peer address; `notconn` when unconnected.
+    pub fn addr_remote(fd: Fd, ret_addr: *mut RawAddr) -> i32;
+    /// Resolves `host` through `pool`; writes up to `buf_count` records and
+    /// the total found to `ret_count`.
+    pub fn addr_resolve(
+        pool: Fd,
+        host: *const u8,
+        host_len: u32,
+        port: u16,
+        family: u8,
+        ty: u8,
+        buf: *mut RawAddr,
+        buf_count: u32,
+        ret_count: *mut u32,
+    ) -> i32;
+    /// Sets `SO_REUSEADDR`.
+    pub fn set_reuse_addr(fd: Fd, value: u8) -> i32;
+    /// Gets `SO_REUSEADDR`.
+    pub fn get_reuse_addr(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `SO_REUSEPORT`.
+    pub fn set_reuse_port(fd: Fd, value: u8) -> i32;
+    /// Gets `SO_REUSEPORT`.
+    pub fn get_reuse_port(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `SO_RCVBUF`.
+    pub fn set_recv_buf_size(fd: Fd, size: u32) -> i32;
+    /// Gets `SO_RCVBUF`.
+    pub fn get_recv_buf_size(fd: Fd, ret: *mut u32) -> i32;
+    /// Sets `SO_SNDBUF`.
+    pub fn set_send_buf_size(fd: Fd, size: u32) -> i32;
+    /// Gets `SO_SNDBUF`.
+    pub fn get_send_buf_size(fd: Fd, ret: *mut u32) -> i32;
+    /// Sets `SO_RCVTIMEO` in nanoseconds (0: none); expiry is `again`.
+    pub fn set_recv_timeout(fd: Fd, ns: u64) -> i32;
+    /// Gets `SO_RCVTIMEO` in nanoseconds.
+    pub fn get_recv_timeout(fd: Fd, ret: *mut u64) -> i32;
+    /// Sets `SO_SNDTIMEO` in nanoseconds (0: none).
+    pub fn set_send_timeout(fd: Fd, ns: u64) -> i32;
+    /// Gets `SO_SNDTIMEO` in nanoseconds.
+    pub fn get_send_timeout(fd: Fd, ret: *mut u64) -> i32;
+    /// Sets `TCP_NODELAY`.
+    pub fn set_nodelay(fd: Fd, value: u8) -> i32;
+    /// Gets `TCP_NODELAY`.
+    pub fn get_nodelay(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `SO_KEEPALIVE`.
+    pub fn set_keepalive(fd: Fd, value: u8) -> i32;
+    /// Gets `SO_KEEPALIVE`.
+    pub fn get_keepalive(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `SO_LINGER`.
+    pub fn set_linger(fd: Fd, on: u8, secs: u32) -> i32;
+    /// Gets `SO_LINGER`.
+    pub fn get_linger(fd: Fd, ret_on: *mut u8, ret_secs: *mut u32) -> i32;
+    /// Sets `IPV6_V6ONLY`.
+    pub fn set_v6only(fd: Fd, value: u8) -> i32;
+    /// Gets `IPV6_V6ONLY`.
+    pub fn get_v6only(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `IP_TTL` or `IPV6_UNICAST_HOPS`.
+    pub fn set_ttl(fd: Fd, ttl: u32) -> i32;
+    /// Gets `IP_TTL` or `IPV6_UNICAST_HOPS`.
+    pub fn get_ttl(fd: Fd, ret: *mut u32) -> i32;
+    /// Sets `SO_BROADCAST`.
+    pub fn set_broadcast(fd: Fd, value: u8) -> i32;
+    /// Gets `SO_BROADCAST`.
+    pub fn get_broadcast(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`.
+    pub fn set_multicast_loop(fd: Fd, value: u8) -> i32;
+    /// Gets `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`.
+    pub fn get_multicast_loop(fd: Fd, ret: *mut u8) -> i32;
+    /// Sets `IP_MULTICAST_TTL` or `IPV6_MULTICAST_HOPS`.
+    pub fn set_multicast_ttl(fd: Fd, ttl: u32) -> i32;
+    /// Gets `IP_MULTICAST_TTL` or `IPV6_MULTICAST_HOPS`.
+    pub fn get_multicast_ttl(fd: Fd, ret: *mut u32) -> i32;
+    /// Joins a multicast group (port ignored) on `interface`.
+    pub fn join_multicast(fd: Fd, group: *const RawAddr, interface: u32) -> i32;
+    /// Leaves a multicast group.
+    pub fn leave_multicast(fd: Fd, group: *const RawAddr, interface: u32) -> i32;
+    /// Reads and clears `SO_ERROR`, as a WASI errno.
+    pub fn take_error(fd: Fd, ret: *mut u16) -> i32;
+}
+
+/// Preview-1 stubs for the fd plumbing. `fd_prestat_get` says `notsup` too,
+/// so looking for pools fails with `Unsupported` rather than finding none.
+pub(crate) mod p1 {
+    #![allow(unused_variables, clippy::missing_safety_doc)]
+
+    use super::NOTSUP;
+    use crate::fd::{Ciovec, Event, Fdstat, Iovec, Prestat, Subscription};
+
+    pub unsafe fn fd_read(fd: i32, iovs: *const Iovec, iovs_len: usize, nread: *mut usize) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn fd_write(
+        fd: i32,
+        iovs: *const Ciovec,
+        iovs_len: usize,
+        nwritten: *mut usize,
+    ) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn fd_fdstat_get(fd: i32, stat: *mut Fdstat) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn fd_fdstat_set_flags(fd: i32, flags: u16) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn fd_prestat_get(fd: i32, buf: *mut Prestat) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn fd_prestat_dir_name(fd: i32, path: *mut u8, path_len: usize) -> i32 {
+        NOTSUP
+    }
+    pub unsafe fn poll_oneoff(
+        subs: *const Subscription,
+        events: *mut Event,
+        nsubscriptions: usize,
+        nevents: *mut usize,
+    ) -> i32 {
+        NOTSUP
+    }
+}
