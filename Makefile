@@ -12,7 +12,7 @@ APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19
 
 .PHONY: all setup host guests rust-guests c-guests test demo bench clean
 
-all: host guests
+all: host sdk guests
 
 # --- set-up ------------------------------------------------------------------
 
@@ -30,6 +30,9 @@ setup:
 host:
 	$(CARGO) build -p wasock-host
 
+# --- the C SDK (build/sdk, build/bin/wasock-cc) and the C guests -------------
+
+include sdk/sdk.mk
 
 # --- Rust guests -------------------------------------------------------------
 
@@ -38,7 +41,20 @@ rust-guests: setup
 	@mkdir -p $(BUILD)/rust-tests
 	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
 
-guests: rust-guests
+guests: rust-guests c-guests
+
+# --- the demo: a C HTTP server and a Rust client, both wasm guests -----------
+
+demo: setup host sdk
+	$(CARGO) build --manifest-path demo/Cargo.toml --target wasm32-wasip1 --target-dir $(GUEST_TARGET_DIR)
+	@mkdir -p $(BUILD)/demo
+	cp -f $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/http-get.wasm $(BUILD)/demo/
+	$(BUILD)/bin/wasock-cc -O2 -Wall -Wextra -o $(BUILD)/demo/http_server.wasm demo/http_server.c
+	demo/run.sh
+
+# --- the benchmark (bench/bench.mk) -------------------------------------------
+
+-include bench/bench.mk
 
 # --- tests -------------------------------------------------------------------
 

@@ -43,7 +43,13 @@ pub fn command() -> Command {
         ))
         .arg(rule_arg("allow-resolve", "PATTERN", "Grant name lookups: an exact name, *.suffix, or *"))
         .arg(rule_arg("pool", "NAME", "Start a new pool named NAME for the rules that follow"))
-        .arg(Arg::new("env").long("env").value_name("K=V").action(ArgAction::Append).help("Set an environment variable for the guest"))
+        .arg(
+            Arg::new("env")
+                .long("env")
+                .value_name("K=V")
+                .action(ArgAction::Append)
+                .help("Set an environment variable for the guest"),
+        )
         .arg(
             Arg::new("dir")
                 .long("dir")
@@ -109,7 +115,9 @@ pub fn run_config(m: &ArgMatches) -> Result<RunConfig, String> {
         .get_many::<String>("env")
         .into_iter()
         .flatten()
-        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or(format!("--env `{kv}`: expected K=V")))
+        .map(|kv| {
+            kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or(format!("--env `{kv}`: expected K=V"))
+        })
         .collect::<Result<_, _>>()?;
     let dirs = m
         .get_many::<String>("dir")
@@ -134,7 +142,18 @@ mod tests {
 
     #[test]
     fn rules_before_any_pool_form_default() {
-        let c = parse(&["--allow-connect", "127.0.0.1:80", "--pool", "lan", "--allow-bind", "[::1]:9000", "m.wasm", "a", "--b"]).unwrap();
+        let c = parse(&[
+            "--allow-connect",
+            "127.0.0.1:80",
+            "--pool",
+            "lan",
+            "--allow-bind",
+            "[::1]:9000",
+            "m.wasm",
+            "a",
+            "--b",
+        ])
+        .unwrap();
         assert_eq!(c.pools.len(), 2);
         assert_eq!(c.pools[0].name, "default");
         assert_eq!(c.pools[0].addr_rules.len(), 1);

@@ -124,7 +124,9 @@ impl AddrRule {
 fn parse_net(s: &str) -> Result<IpNet, String> {
     let net = match s.parse::<IpNet>() {
         Ok(n) => n,
-        Err(_) => IpNet::from(s.parse::<IpAddr>().map_err(|_| format!("`{s}` is neither a CIDR network nor an address"))?),
+        Err(_) => {
+            IpNet::from(s.parse::<IpAddr>().map_err(|_| format!("`{s}` is neither a CIDR network nor an address"))?)
+        }
     };
     if let IpNet::V6(v6) = net {
         if let (Some(v4), true) = (v6.network().to_ipv4_mapped(), v6.prefix_len() >= 96) {
@@ -166,7 +168,9 @@ impl NamePattern {
         };
         let valid = !name.is_empty()
             && name.len() <= 253
-            && name.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            && name.split('.').all(|l| {
+                !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            });
         if !valid {
             return Err(err("expected a host name, `*.suffix` or `*`"));
         }

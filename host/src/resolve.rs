@@ -88,11 +88,17 @@ pub fn lookup(name: &str, port: u16, family: FamilyHint) -> Result<Vec<SocketAdd
         let ai = unsafe { &*p };
         if !ai.ai_addr.is_null() {
             // SAFETY: ai_addr points to ai_addrlen valid bytes.
-            let sa = unsafe { socket2::SockAddr::try_init(|storage, len| {
-                std::ptr::copy_nonoverlapping(ai.ai_addr.cast::<u8>(), storage.cast::<u8>(), ai.ai_addrlen as usize);
-                *len = ai.ai_addrlen;
-                Ok(())
-            }) };
+            let sa = unsafe {
+                socket2::SockAddr::try_init(|storage, len| {
+                    std::ptr::copy_nonoverlapping(
+                        ai.ai_addr.cast::<u8>(),
+                        storage.cast::<u8>(),
+                        ai.ai_addrlen as usize,
+                    );
+                    *len = ai.ai_addrlen;
+                    Ok(())
+                })
+            };
             if let Ok(((), sa)) = sa {
                 if let Some(mut a) = sa.as_socket() {
                     a.set_port(port);

@@ -4,9 +4,9 @@
 use crate::pool::Pool;
 use crate::state::HostState;
 use crate::table::{Entry, FdTable};
-use wasmtime::error::Context;
 use std::path::PathBuf;
 use std::sync::Arc;
+use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
@@ -63,8 +63,8 @@ fn state(cfg: &RunConfig) -> wasmtime::Result<HostState> {
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     let engine = Engine::default();
-    let module = Module::from_file(&engine, &cfg.module)
-        .with_context(|| format!("cannot load {}", cfg.module.display()))?;
+    let module =
+        Module::from_file(&engine, &cfg.module).with_context(|| format!("cannot load {}", cfg.module.display()))?;
     let linker = linker(&engine)?;
     let mut store = Store::new(&engine, state(cfg)?);
     let instance = linker

@@ -56,8 +56,14 @@ impl IoVecs {
         }
     }
 
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.len
+    }
+}
+
+impl Default for IoVecs {
+    fn default() -> IoVecs {
+        IoVecs::new()
     }
 }
 

@@ -30,8 +30,9 @@ const ROFLAGS_TRUNCATED: u16 = 1;
 const PREOPEN_POOL: u8 = 1;
 const ERRNO_NAMETOOLONG: Errno = Errno(37);
 
-/// The rights a socket fd reports: read, write, fdstat_set_flags (4... bits
-/// per the preview-1 witx), filestat_get, poll, sock_shutdown, sock_accept.
+/// The rights a socket fd reports (preview-1 `rights` bits): fd_read (1),
+/// fd_fdstat_set_flags (3), fd_write (6), fd_filestat_get (21),
+/// poll_fd_readwrite (27), sock_shutdown (28), sock_accept (29).
 const SOCKET_RIGHTS: u64 = (1 << 1) | (1 << 3) | (1 << 6) | (1 << 21) | (1 << 27) | (1 << 28) | (1 << 29);
 
 /// Whether the fd is one the router serves itself (a socket or a pool).
@@ -114,10 +115,20 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     l.func_wrap(
         MODULE,
         "path_open",
-        |mut c: C<'_>, fd: i32, dirflags: i32, path: i32, len: i32, oflags: i32, base: i64, inh: i64, fdflags: i32, ret: i32| {
+        |mut c: C<'_>,
+         fd: i32,
+         dirflags: i32,
+         path: i32,
+         len: i32,
+         oflags: i32,
+         base: i64,
+         inh: i64,
+         fdflags: i32,
+         ret: i32| {
             delegated(&mut c, |d| {
                 let dir = d.table.wasi(fd, Errno::NOTDIR)? as i32;
-                let code = block(wasi::path_open(d.wasi, d.mem, dir, dirflags, path, len, oflags, base, inh, fdflags, ret))?;
+                let code =
+                    block(wasi::path_open(d.wasi, d.mem, dir, dirflags, path, len, oflags, base, inh, fdflags, ret))?;
                 if code != 0 {
                     return Ok(code);
                 }
@@ -133,7 +144,9 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     )?;
 
     l.func_wrap(MODULE, "fd_close", |mut c: C<'_>, fd: i32| delegated(&mut c, |d| close_fd(d, fd)))?;
-    l.func_wrap(MODULE, "fd_renumber", |mut c: C<'_>, from: i32, to: i32| delegated(&mut c, |d| renumber(d, from, to)))?;
+    l.func_wrap(MODULE, "fd_renumber", |mut c: C<'_>, from: i32, to: i32| {
+        delegated(&mut c, |d| renumber(d, from, to))
+    })?;
 
     l.func_wrap(MODULE, "fd_read", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
         if !is_ours(&c, fd) {

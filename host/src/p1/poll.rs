@@ -89,7 +89,8 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
                 let relative = flags & SUBCLOCKFLAGS_ABSTIME == 0;
                 if relative && (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC) {
                     // A timeout too far to represent is as good as forever.
-                    let deadline = now.checked_add(Duration::from_nanos(timeout)).unwrap_or(now + Duration::from_secs(1 << 40));
+                    let deadline =
+                        now.checked_add(Duration::from_nanos(timeout)).unwrap_or(now + Duration::from_secs(1 << 40));
                     plan.clocks.push((userdata, deadline));
                 } else {
                     plan.delegated.push(rec);
@@ -147,7 +148,13 @@ fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
     clocks
         .iter()
         .filter(|(_, d)| *d <= now)
-        .map(|&(userdata, _)| Event { userdata, error: Errno::SUCCESS, kind: EVENTTYPE_CLOCK, nbytes: 0, hangup: false })
+        .map(|&(userdata, _)| Event {
+            userdata,
+            error: Errno::SUCCESS,
+            kind: EVENTTYPE_CLOCK,
+            nbytes: 0,
+            hangup: false,
+        })
         .collect()
 }
 
@@ -240,7 +247,8 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
         let wasi_ctx = &mut st.wasi;
         block(async {
-            let mut theirs = std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
+            let mut theirs =
+                std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
             loop {
                 tokio::select! {
                     r = &mut theirs => return r.map(|code| (code, Vec::new())),

@@ -1,0 +1,555 @@
+//! Shared harness for the host's integration tests: runs WAT guests under the
+//! real `wasock` binary (with a time limit) and provides native peers.
+//!
+//! A test writes only its module items: data segments at 1024 and above,
+//! helper functions if it wants, and `(func $main ...)`. [`Guest`] wraps
+//! them into a command module with:
+//!
+//! - the preview-1 imports listed in [`P1_IMPORTS`], under their own names
+//!   (`$fd_write`, `$poll_oneoff`, ...);
+//! - every `wasi_ephemeral_sock` function of the spec that the text names,
+//!   as `$open`, `$connect`, ... with the spec's signature;
+//! - one page of memory, laid out as below, and `_start` = `$main` then
+//!   `proc_exit(0)`;
+//! - the helpers of [`PRELUDE`]: `$check(got, want, id)` exits with `id`
+//!   (and prints `check ID: got G want W` to stderr) on a mismatch, `$ok`,
+//!   `$print`, `$print_u32`, `$print_hex`, `$nl`, address and subscription
+//!   builders.
+//!
+//! Memory used by the prelude (tests use 1024 and above):
+//!
+//! | at | what |
+//! |---|---|
+//! | 16 | `R`: the ret slot tests pass to calls (u32, or u64 at 16..24); `$r` reads it |
+//! | 24 | `R2`: a second ret slot |
+//! | 0..16, 32..1024 | prelude scratch |
+//!
+//! Check ids 1..=99 belong to tests, 100..=125 to the prelude.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long any guest run or native wait may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Errno values of the ABI (preview-1 numbering).
+pub mod errno {
+    pub const AGAIN: i32 = 6;
+    pub const BADF: i32 = 8;
+    pub const CONNREFUSED: i32 = 14;
+    pub const FAULT: i32 = 21;
+    pub const INPROGRESS: i32 = 26;
+    pub const INVAL: i32 = 28;
+    pub const NOENT: i32 = 44;
+    pub const NOTCONN: i32 = 53;
+    pub const NOTSOCK: i32 = 57;
+    pub const NOTCAPABLE: i32 = 76;
+}
+
+/// The preview-1 functions every guest imports: (name, params, has result).
+pub const P1_IMPORTS: &[(&str, &str, bool)] = &[
+    ("args_sizes_get", "i32 i32", true),
+    ("args_get", "i32 i32", true),
+    ("fd_write", "i32 i32 i32 i32", true),
+    ("fd_read", "i32 i32 i32 i32", true),
+    ("fd_close", "i32", true),
+    ("fd_fdstat_get", "i32 i32", true),
+    ("fd_fdstat_set_flags", "i32 i32", true),
+    ("fd_prestat_get", "i32 i32", true),
+    ("fd_prestat_dir_name", "i32 i32 i32", true),
+    ("poll_oneoff", "i32 i32 i32 i32", true),
+    ("clock_time_get", "i32 i64 i32", true),
+    ("fd_filestat_get", "i32 i32", true),
+    ("fd_renumber", "i32 i32", true),
+    ("fd_seek", "i32 i64 i32 i32", true),
+    ("path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32", true),
+    ("sock_accept", "i32 i32 i32", true),
+    ("sock_recv", "i32 i32 i32 i32 i32 i32", true),
+    ("sock_send", "i32 i32 i32 i32 i32", true),
+    ("sock_shutdown", "i32 i32", true),
+    ("proc_exit", "i32", false),
+];
+
+/// The helpers every guest gets (see the module documentation).
+pub const PRELUDE: &str = r#"
+  (memory (export "memory") 1)
+  (data (i32.const 512) "check : got  want \n0123456789abcdef")
+  (func (export "_start") (call $main) (call $proc_exit (i32.const 0)))
+
+  ;; The ret slots.
+  (func $r (result i32) (i32.load (i32.const 16)))
+  (func $r2 (result i32) (i32.load (i32.const 24)))
+
+  ;; Writes [p, p+n) to fd with one fd_write; returns the errno.
+  (func $write (param $fd i32) (param $p i32) (param $n i32) (result i32)
+    (i32.store (i32.const 0) (local.get $p))
+    (i32.store (i32.const 4) (local.get $n))
+    (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func $print (param $p i32) (param $n i32)
+    (drop (call $write (i32.const 1) (local.get $p) (local.get $n))))
+  (func $nl (call $print (i32.const 530) (i32.const 1)))
+
+  ;; Decimal.
+  (func $put_u32 (param $fd i32) (param $v i32)
+    (local $p i32)
+    (local.set $p (i32.const 64))
+    (loop $digits
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+      (local.set $v (i32.div_u (local.get $v) (i32.const 10)))
+      (br_if $digits (local.get $v)))
+    (drop (call $write (local.get $fd) (local.get $p) (i32.sub (i32.const 64) (local.get $p)))))
+  (func $print_u32 (param $v i32) (call $put_u32 (i32.const 1) (local.get $v)))
+
+  ;; Lowercase hex of [p, p+n), n <= 128, to stdout.
+  (func $print_hex (param $p i32) (param $n i32)
+    (local $i i32) (local $b i32)
+    (block $done
+      (loop $bytes
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $b (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (i32.store8 (i32.add (i32.const 256) (i32.shl (local.get $i) (i32.const 1)))
+          (i32.load8_u (i32.add (i32.const 531) (i32.shr_u (local.get $b) (i32.const 4)))))
+        (i32.store8 (i32.add (i32.const 257) (i32.shl (local.get $i) (i32.const 1)))
+          (i32.load8_u (i32.add (i32.const 531) (i32.and (local.get $b) (i32.const 15)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $bytes)))
+    (call $print (i32.const 256) (i32.shl (local.get $n) (i32.const 1))))
+
+  ;; Exits with `id` (after a line on stderr) unless got == want.
+  (func $check (param $got i32) (param $want i32) (param $id i32)
+    (if (i32.ne (local.get $got) (local.get $want))
+      (then
+        (drop (call $write (i32.const 2) (i32.const 512) (i32.const 6)))
+        (call $put_u32 (i32.const 2) (local.get $id))
+        (drop (call $write (i32.const 2) (i32.const 518) (i32.const 6)))
+        (call $put_u32 (i32.const 2) (local.get $got))
+        (drop (call $write (i32.const 2) (i32.const 524) (i32.const 6)))
+        (call $put_u32 (i32.const 2) (local.get $want))
+        (drop (call $write (i32.const 2) (i32.const 530) (i32.const 1)))
+        (call $proc_exit (local.get $id)))))
+  (func $ok (param $got i32) (param $id i32) (call $check (local.get $got) (i32.const 0) (local.get $id)))
+  ;; Exits with `id` unless the condition holds.
+  (func $assert (param $cond i32) (param $id i32)
+    (call $check (i32.ne (local.get $cond) (i32.const 0)) (i32.const 1) (local.get $id)))
+
+  ;; An inet4 addr record a.b.c.d:port at p.
+  (func $addr4 (param $p i32) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $port i32)
+    (memory.fill (local.get $p) (i32.const 0) (i32.const 28))
+    (i32.store8 (local.get $p) (i32.const 1))
+    (i32.store16 offset=2 (local.get $p) (local.get $port))
+    (i32.store8 offset=8 (local.get $p) (local.get $a))
+    (i32.store8 offset=9 (local.get $p) (local.get $b))
+    (i32.store8 offset=10 (local.get $p) (local.get $c))
+    (i32.store8 offset=11 (local.get $p) (local.get $d)))
+  ;; An inet6 addr record [::1]:port at p.
+  (func $addr6_loopback (param $p i32) (param $port i32)
+    (memory.fill (local.get $p) (i32.const 0) (i32.const 28))
+    (i32.store8 (local.get $p) (i32.const 2))
+    (i32.store16 offset=2 (local.get $p) (local.get $port))
+    (i32.store8 offset=23 (local.get $p) (i32.const 1)))
+
+  ;; poll_oneoff subscriptions (48 bytes): an fd one (kind 1 read, 2 write)
+  ;; and a relative monotonic clock.
+  (func $sub_fd (param $p i32) (param $userdata i32) (param $kind i32) (param $fd i32)
+    (memory.fill (local.get $p) (i32.const 0) (i32.const 48))
+    (i64.store (local.get $p) (i64.extend_i32_u (local.get $userdata)))
+    (i32.store8 offset=8 (local.get $p) (local.get $kind))
+    (i32.store offset=16 (local.get $p) (local.get $fd)))
+  (func $sub_clock (param $p i32) (param $userdata i32) (param $ns i64)
+    (memory.fill (local.get $p) (i32.const 0) (i32.const 48))
+    (i64.store (local.get $p) (i64.extend_i32_u (local.get $userdata)))
+    (i32.store offset=16 (local.get $p) (i32.const 1))
+    (i64.store offset=24 (local.get $p) (local.get $ns)))
+  ;; The event fields (32-byte events at p).
+  (func $ev_userdata (param $p i32) (result i32) (i32.wrap_i64 (i64.load (local.get $p))))
+  (func $ev_error (param $p i32) (result i32) (i32.load16_u offset=8 (local.get $p)))
+  (func $ev_type (param $p i32) (result i32) (i32.load8_u offset=10 (local.get $p)))
+  (func $ev_nbytes (param $p i32) (result i32) (i32.wrap_i64 (i64.load offset=16 (local.get $p))))
+  (func $ev_flags (param $p i32) (result i32) (i32.load16_u offset=24 (local.get $p)))
+
+  ;; Monotonic time in ns.
+  (func $now (result i64)
+    (call $ok (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 32)) (i32.const 100))
+    (i64.load (i32.const 32)))
+
+  ;; Reads exactly n bytes from fd through fd_read (exits 101 on an error, 102 on EOF).
+  (func $read_exact (param $fd i32) (param $p i32) (param $n i32)
+    (block $done
+      (loop $more
+        (br_if $done (i32.eqz (local.get $n)))
+        (i32.store (i32.const 0) (local.get $p))
+        (i32.store (i32.const 4) (local.get $n))
+        (call $ok (call $fd_read (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8)) (i32.const 101))
+        (call $assert (i32.load (i32.const 8)) (i32.const 102))
+        (local.set $p (i32.add (local.get $p) (i32.load (i32.const 8))))
+        (local.set $n (i32.sub (local.get $n) (i32.load (i32.const 8))))
+        (br $more))))
+  ;; Writes all n bytes to fd through fd_write (exits 103 on an error).
+  (func $write_all (param $fd i32) (param $p i32) (param $n i32)
+    (block $done
+      (loop $more
+        (br_if $done (i32.eqz (local.get $n)))
+        (call $ok (call $write (local.get $fd) (local.get $p) (local.get $n)) (i32.const 103))
+        (local.set $p (i32.add (local.get $p) (i32.load (i32.const 8))))
+        (local.set $n (i32.sub (local.get $n) (i32.load (i32.const 8))))
+        (br $more))))
+"#;
+
+/// Whether `text` names `$name` (not as a prefix of a longer identifier).
+fn names(text: &str, name: &str) -> bool {
+    let needle = format!("${name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let next = text[i + needle.len()..].chars().next();
+        !next.is_some_and(|c| c.is_ascii_alphanumeric() || "_.!#%&'*+-/:<=>?@\\^`|~".contains(c))
+    })
+}
+
+/// Wraps a test's module items into a full command module.
+pub fn module(items: &str) -> String {
+    let mut m = String::from("(module\n");
+    for (name, params, result) in P1_IMPORTS {
+        let result = if *result { " (result i32)" } else { "" };
+        m += &format!("  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {params}){result}))\n");
+    }
+    let text = format!("{PRELUDE}{items}");
+    for f in wasock_host::spec::parse(wasock_host::spec::SPEC).expect("the spec parses") {
+        if names(&text, &f.name) {
+            let params: Vec<String> = f.wasm_params().iter().map(|t| t.to_string()).collect();
+            m += &format!(
+                "  (import \"wasi_ephemeral_sock\" \"{0}\" (func ${0} (param {1}) (result i32)))\n",
+                f.name,
+                params.join(" ")
+            );
+        }
+    }
+    m += &text;
+    m += "\n)\n";
+    m
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh path under the temp directory.
+pub fn temp_path(ext: &str) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("wasock-host-test-{}-{n}.{ext}", std::process::id()))
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The exit status (`None`: killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Panics, showing the output, unless the exit status is `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Outcome {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "unexpected exit status\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the guest exited 0 (every check passed).
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Outcome {
+        self.assert_code(0)
+    }
+
+    /// The stdout lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+/// A running `wasock` process.
+pub struct Running {
+    child: Child,
+    out: Option<JoinHandle<String>>,
+    err: Option<JoinHandle<String>>,
+    started: Instant,
+    module: Option<PathBuf>,
+}
+
+fn drain(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    })
+}
+
+impl Running {
+    /// Starts `wasock` with `args`; stdin is a pipe when `stdin` is set, else null.
+    pub fn start(args: &[String], stdin: bool, module: Option<PathBuf>) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wasock"))
+            .args(args)
+            .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wasock starts");
+        let out = drain(child.stdout.take().expect("piped stdout"));
+        let err = drain(child.stderr.take().expect("piped stderr"));
+        Running { child, out: Some(out), err: Some(err), started: Instant::now(), module }
+    }
+
+    /// The child's stdin (only when started with one).
+    pub fn stdin(&mut self) -> &mut ChildStdin {
+        self.child.stdin.as_mut().expect("started with a stdin pipe")
+    }
+
+    /// Waits for the end (killing the child after [`TIMEOUT`]).
+    pub fn wait(mut self) -> Outcome {
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                break Some(s);
+            }
+            if self.started.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        drop(self.child.stdin.take());
+        let stdout = self.out.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        let stderr = self.err.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        if let Some(m) = self.module.take() {
+            let _ = std::fs::remove_file(m);
+        }
+        let Some(status) = status else {
+            panic!("wasock ran longer than {TIMEOUT:?} and was killed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}");
+        };
+        Outcome { code: status.code(), stdout, stderr }
+    }
+}
+
+impl Drop for Running {
+    /// A run not waited for (the test failed first) is killed and its module removed.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if let Some(m) = self.module.take() {
+            let _ = std::fs::remove_file(m);
+        }
+    }
+}
+
+/// Runs `wasock` with these arguments (no module written).
+pub fn wasock(args: &[&str]) -> Outcome {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    Running::start(&args, false, None).wait()
+}
+
+/// A guest to run: the test's module items plus host flags and guest args.
+pub struct Guest {
+    wat: String,
+    flags: Vec<String>,
+    args: Vec<String>,
+    stdin: bool,
+}
+
+impl Guest {
+    /// A guest from module items (which must define `(func $main)`).
+    pub fn new(items: &str) -> Guest {
+        Guest::raw(&module(items))
+    }
+
+    /// A guest from a complete module text.
+    pub fn raw(wat: &str) -> Guest {
+        if let Err(e) = wat::parse_str(wat) {
+            panic!("the test's WAT does not assemble: {e}\n{wat}");
+        }
+        Guest { wat: wat.to_string(), flags: Vec::new(), args: Vec::new(), stdin: false }
+    }
+
+    /// Adds host flags (before the module), e.g. `["--allow-connect", "127.0.0.1:80"]`.
+    pub fn flags<S: ToString>(mut self, flags: &[S]) -> Guest {
+        self.flags.extend(flags.iter().map(|f| f.to_string()));
+        self
+    }
+
+    /// Adds guest arguments (after the module).
+    pub fn args<S: ToString>(mut self, args: &[S]) -> Guest {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Gives the guest a stdin pipe the test writes through [`Running::stdin`].
+    pub fn with_stdin(mut self) -> Guest {
+        self.stdin = true;
+        self
+    }
+
+    /// Starts the guest.
+    pub fn spawn(self) -> Running {
+        let path = temp_path("wat");
+        std::fs::write(&path, &self.wat).expect("write the module");
+        let mut args = vec!["run".to_string()];
+        args.extend(self.flags);
+        args.push(path.to_string_lossy().into_owned());
+        args.extend(self.args);
+        Running::start(&args, self.stdin, Some(path))
+    }
+
+    /// Runs the guest to its end.
+    pub fn run(self) -> Outcome {
+        self.spawn().wait()
+    }
+}
+
+// --- native peers -------------------------------------------------------------
+
+/// A TCP listener on `ip` port 0, and its port.
+pub fn listener(ip: &str) -> (TcpListener, u16) {
+    let l = TcpListener::bind((ip, 0)).expect("bind a native listener");
+    let port = l.local_addr().unwrap().port();
+    (l, port)
+}
+
+/// Whether IPv6 loopback works here (tests that need it skip otherwise).
+pub fn have_ipv6() -> bool {
+    TcpListener::bind("[::1]:0").is_ok()
+}
+
+/// A port nothing listens on (bound and released).
+pub fn closed_port() -> u16 {
+    let (l, port) = listener("127.0.0.1");
+    drop(l);
+    port
+}
+
+/// Accepts one connection within [`TIMEOUT`]; the stream gets read and write timeouts.
+pub fn accept(l: &TcpListener) -> TcpStream {
+    l.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match l.accept() {
+            Ok((s, _)) => {
+                s.set_nonblocking(false).unwrap();
+                s.set_read_timeout(Some(TIMEOUT)).unwrap();
+                s.set_write_timeout(Some(TIMEOUT)).unwrap();
+                return s;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            Err(e) => panic!("no connection to the native listener: {e}"),
+        }
+    }
+}
+
+/// Connects to `addr`, retrying until the guest listens (within [`TIMEOUT`]).
+pub fn connect_retry(addr: SocketAddr) -> TcpStream {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
+            Ok(s) => {
+                s.set_read_timeout(Some(TIMEOUT)).unwrap();
+                s.set_write_timeout(Some(TIMEOUT)).unwrap();
+                return s;
+            }
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => panic!("cannot connect to the guest at {addr}: {e}"),
+        }
+    }
+}
+
+/// A UDP socket on `ip` port 0, with a read timeout.
+pub fn udp(ip: &str) -> UdpSocket {
+    let s = UdpSocket::bind((ip, 0)).expect("bind a native UDP socket");
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s
+}
+
+/// Reads exactly `n` bytes.
+pub fn read_n(s: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    s.read_exact(&mut buf).expect("read from the guest");
+    buf
+}
+
+/// Reads until EOF (which must come within the read timeout).
+pub fn read_to_eof(s: &mut TcpStream) -> Vec<u8> {
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).expect("read to EOF from the guest");
+    buf
+}
+
+/// Writes all of `data`.
+pub fn write(s: &mut TcpStream, data: &[u8]) {
+    s.write_all(data).expect("write to the guest");
+}
+
+/// The ABI's 28-byte `addr` record for `a`.
+pub fn addr_record(a: &SocketAddr) -> [u8; 28] {
+    let mut b = [0u8; 28];
+    b[2..4].copy_from_slice(&a.port().to_le_bytes());
+    match a {
+        SocketAddr::V4(v4) => {
+            b[0] = 1;
+            b[8..12].copy_from_slice(&v4.ip().octets());
+        }
+        SocketAddr::V6(v6) => {
+            b[0] = 2;
+            b[4..8].copy_from_slice(&v6.flowinfo().to_le_bytes());
+            b[8..24].copy_from_slice(&v6.ip().octets());
+            b[24..28].copy_from_slice(&v6.scope_id().to_le_bytes());
+        }
+    }
+    b
+}
+
+/// Lowercase hex, as `$print_hex` prints.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Decodes an `addr` record printed by `$print_hex`.
+pub fn parse_addr_hex(h: &str) -> SocketAddr {
+    assert_eq!(h.len(), 56, "an addr record is 28 bytes: {h}");
+    let b: Vec<u8> = (0..28).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).expect("hex")).collect();
+    assert_eq!(b[1], 0, "reserved byte: {h}");
+    let port = u16::from_le_bytes([b[2], b[3]]);
+    match b[0] {
+        1 => {
+            assert!(b[4..8].iter().chain(&b[12..]).all(|&x| x == 0), "inet4 record with inet6 fields set: {h}");
+            SocketAddr::from(([b[8], b[9], b[10], b[11]], port))
+        }
+        2 => {
+            let mut ip = [0u8; 16];
+            ip.copy_from_slice(&b[8..24]);
+            let flow = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+            let scope = u32::from_le_bytes([b[24], b[25], b[26], b[27]]);
+            SocketAddr::V6(std::net::SocketAddrV6::new(ip.into(), port, flow, scope))
+        }
+        f => panic!("unknown family {f} in {h}"),
+    }
+}
+
+/// A port number that is not `port`.
+pub fn other_port(port: u16) -> u16 {
+    if port == u16::MAX {
+        port - 1
+    } else {
+        port + 1
+    }
+}

@@ -1,0 +1,116 @@
+/*
+ * wasi_ephemeral_sock.h -- the raw `wasi_ephemeral_sock` imports of wasock.
+ *
+ * These declarations mirror include/wasi_ephemeral_sock.spec one for one
+ * (same names, same parameter order, same core-wasm types: fd/u8/u16/u32 and
+ * pointers lower to i32, u64 to i64, every function returns a WASI errno as
+ * an i32, 0 on success).  Most programs never call them: libwasock.a builds
+ * the BSD socket API (socket(), connect(), getaddrinfo(), ...) on top of
+ * them.  They are here for code that wants the ABI itself.
+ *
+ * See ../shared/ABI.md (in the wasock repository) for the meaning of each
+ * call.
+ */
+#ifndef __wasock_wasi_ephemeral_sock_h
+#define __wasock_wasi_ephemeral_sock_h
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the `addr` record: 28 bytes, align 4 --------------------------------- */
+
+/* Values of wasock_addr_t.family. */
+#define WASOCK_FAMILY_ANY   0 /* addr_resolve hint only */
+#define WASOCK_FAMILY_INET4 1
+#define WASOCK_FAMILY_INET6 2
+
+/* Values of the `type` parameters (preview-1 filetypes). */
+#define WASOCK_TYPE_ANY      0 /* addr_resolve hint only */
+#define WASOCK_TYPE_DATAGRAM 5
+#define WASOCK_TYPE_STREAM   6
+
+/* recv / recv_from flags, accept flags, shutdown `how`. */
+#define WASOCK_RECV_PEEK    1
+#define WASOCK_RECV_WAITALL 2
+#define WASOCK_ACCEPT_NONBLOCK 4
+#define WASOCK_SHUT_RD   1
+#define WASOCK_SHUT_WR   2
+#define WASOCK_SHUT_RDWR 3
+
+typedef struct wasock_addr {
+    uint8_t family;    /* 1 inet4, 2 inet6 */
+    uint8_t reserved;  /* 0 */
+    uint16_t port;     /* host byte order */
+    uint32_t flowinfo; /* inet6 only, else 0 (host byte order) */
+    uint8_t ip[16];    /* network byte order; inet4 uses ip[0..4] */
+    uint32_t scope_id; /* inet6 only, else 0 */
+} wasock_addr_t;
+
+_Static_assert(sizeof(wasock_addr_t) == 28, "addr record is 28 bytes");
+_Static_assert(_Alignof(wasock_addr_t) == 4, "addr record is 4-aligned");
+_Static_assert(__builtin_offsetof(wasock_addr_t, port) == 2, "addr.port at 2");
+_Static_assert(__builtin_offsetof(wasock_addr_t, flowinfo) == 4, "addr.flowinfo at 4");
+_Static_assert(__builtin_offsetof(wasock_addr_t, ip) == 8, "addr.ip at 8");
+_Static_assert(__builtin_offsetof(wasock_addr_t, scope_id) == 24, "addr.scope_id at 24");
+
+/* ---- the imports ------------------------------------------------------------ */
+
+#define __WASOCK_IMPORT(name) \
+    __attribute__((__import_module__("wasi_ephemeral_sock"), __import_name__(#name)))
+
+int32_t wasi_ephemeral_sock_open(int32_t pool, uint8_t family, uint8_t type, int32_t *ret_fd) __WASOCK_IMPORT(open);
+int32_t wasi_ephemeral_sock_close(int32_t fd) __WASOCK_IMPORT(close);
+int32_t wasi_ephemeral_sock_bind(int32_t fd, const wasock_addr_t *addr) __WASOCK_IMPORT(bind);
+int32_t wasi_ephemeral_sock_listen(int32_t fd, uint32_t backlog) __WASOCK_IMPORT(listen);
+int32_t wasi_ephemeral_sock_accept(int32_t fd, uint16_t flags, int32_t *ret_fd, wasock_addr_t *ret_addr) __WASOCK_IMPORT(accept);
+int32_t wasi_ephemeral_sock_connect(int32_t fd, const wasock_addr_t *addr) __WASOCK_IMPORT(connect);
+int32_t wasi_ephemeral_sock_recv(int32_t fd, void *buf, uint32_t len, uint16_t flags, uint32_t *ret_len) __WASOCK_IMPORT(recv);
+int32_t wasi_ephemeral_sock_send(int32_t fd, const void *buf, uint32_t len, uint16_t flags, uint32_t *ret_len) __WASOCK_IMPORT(send);
+int32_t wasi_ephemeral_sock_recv_from(int32_t fd, void *buf, uint32_t len, uint16_t flags, uint32_t *ret_len, wasock_addr_t *ret_addr) __WASOCK_IMPORT(recv_from);
+int32_t wasi_ephemeral_sock_send_to(int32_t fd, const void *buf, uint32_t len, uint16_t flags, const wasock_addr_t *addr, uint32_t *ret_len) __WASOCK_IMPORT(send_to);
+int32_t wasi_ephemeral_sock_shutdown(int32_t fd, uint8_t how) __WASOCK_IMPORT(shutdown);
+int32_t wasi_ephemeral_sock_addr_local(int32_t fd, wasock_addr_t *ret_addr) __WASOCK_IMPORT(addr_local);
+int32_t wasi_ephemeral_sock_addr_remote(int32_t fd, wasock_addr_t *ret_addr) __WASOCK_IMPORT(addr_remote);
+int32_t wasi_ephemeral_sock_addr_resolve(int32_t pool, const char *host, uint32_t host_len, uint16_t port, uint8_t family, uint8_t type, wasock_addr_t *buf, uint32_t buf_count, uint32_t *ret_count) __WASOCK_IMPORT(addr_resolve);
+int32_t wasi_ephemeral_sock_set_reuse_addr(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_addr);
+int32_t wasi_ephemeral_sock_get_reuse_addr(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_addr);
+int32_t wasi_ephemeral_sock_set_reuse_port(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_port);
+int32_t wasi_ephemeral_sock_get_reuse_port(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_port);
+int32_t wasi_ephemeral_sock_set_recv_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_recv_buf_size);
+int32_t wasi_ephemeral_sock_get_recv_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_recv_buf_size);
+int32_t wasi_ephemeral_sock_set_send_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_send_buf_size);
+int32_t wasi_ephemeral_sock_get_send_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_send_buf_size);
+int32_t wasi_ephemeral_sock_set_recv_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_recv_timeout);
+int32_t wasi_ephemeral_sock_get_recv_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_recv_timeout);
+int32_t wasi_ephemeral_sock_set_send_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_send_timeout);
+int32_t wasi_ephemeral_sock_get_send_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_send_timeout);
+int32_t wasi_ephemeral_sock_set_nodelay(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_nodelay);
+int32_t wasi_ephemeral_sock_get_nodelay(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_nodelay);
+int32_t wasi_ephemeral_sock_set_keepalive(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_keepalive);
+int32_t wasi_ephemeral_sock_get_keepalive(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_keepalive);
+int32_t wasi_ephemeral_sock_set_linger(int32_t fd, uint8_t on, uint32_t secs) __WASOCK_IMPORT(set_linger);
+int32_t wasi_ephemeral_sock_get_linger(int32_t fd, uint8_t *ret_on, uint32_t *ret_secs) __WASOCK_IMPORT(get_linger);
+int32_t wasi_ephemeral_sock_set_v6only(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_v6only);
+int32_t wasi_ephemeral_sock_get_v6only(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_v6only);
+int32_t wasi_ephemeral_sock_set_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_ttl);
+int32_t wasi_ephemeral_sock_get_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_ttl);
+int32_t wasi_ephemeral_sock_set_broadcast(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_broadcast);
+int32_t wasi_ephemeral_sock_get_broadcast(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_broadcast);
+int32_t wasi_ephemeral_sock_set_multicast_loop(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_multicast_loop);
+int32_t wasi_ephemeral_sock_get_multicast_loop(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_multicast_loop);
+int32_t wasi_ephemeral_sock_set_multicast_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_multicast_ttl);
+int32_t wasi_ephemeral_sock_get_multicast_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_multicast_ttl);
+int32_t wasi_ephemeral_sock_join_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(join_multicast);
+int32_t wasi_ephemeral_sock_leave_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(leave_multicast);
+int32_t wasi_ephemeral_sock_take_error(int32_t fd, uint16_t *ret) __WASOCK_IMPORT(take_error);
+
+#undef __WASOCK_IMPORT
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
