@@ -8,6 +8,7 @@ use crate::abi::Errno;
 use crate::pool::{Pool, Right};
 use crate::sys::{self, IoVecs, Received};
 use socket2::{Domain, SockAddr, Type};
+use std::cell::Cell;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
@@ -46,6 +47,10 @@ pub struct Socket {
     pool: Arc<Pool>,
     kind: Kind,
     nonblocking: bool,
+    /// A pending error (`SO_ERROR`) that `poll_oneoff` read to report on an
+    /// event; the kernel forgot it then, so it is kept here for the next
+    /// `take_error`, `recv` or `send`, as the kernel would have.
+    pending_error: Cell<Option<Errno>>,
 }
 
 /// Logs a denial: one line naming the operation, the address and the pool.
@@ -62,7 +67,7 @@ impl Socket {
             Kind::Datagram => Type::DGRAM,
         };
         let os = socket2::Socket::new(domain, ty.cloexec(), None)?;
-        Ok(Socket { os, pool, kind, nonblocking: false })
+        Ok(Socket { os, pool, kind, nonblocking: false, pending_error: Cell::new(None) })
     }
 
     pub fn kind(&self) -> Kind {
@@ -140,7 +145,7 @@ impl Socket {
             let (os, peer) = sys::accept(self.os.as_raw_fd(), nonblocking)?;
             let Some(peer) = peer else { return Err(Errno::CONNABORTED) };
             if self.pool.allows(Right::Accept, &peer) {
-                let sock = Socket { os, pool: self.pool.clone(), kind: self.kind, nonblocking };
+                let sock = Socket { os, pool: self.pool.clone(), kind: self.kind, nonblocking, pending_error: Cell::new(None) };
                 return Ok((sock, peer));
             }
             deny("accept from", &peer, &self.pool);
@@ -150,6 +155,7 @@ impl Socket {
     /// Receives into `iov`. For datagram sockets in a pool that filters
     /// peers, datagrams from peers it does not admit are dropped and logged.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
+        self.check_pending()?;
         let filter = self.kind == Kind::Datagram && self.pool.filters_peers();
         loop {
             let got = sys::recvmsg(self.os.as_raw_fd(), iov, flags, want_from || filter)?;
@@ -168,10 +174,36 @@ impl Socket {
 
     /// Sends from `iov` to the connected peer, or to `to` (which the pool must grant).
     pub fn send(&self, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> Result<usize, Errno> {
+        self.check_pending()?;
         if let Some(to) = to {
             self.check(Right::Connect, "send to", to)?;
         }
         Ok(sys::sendmsg(self.os.as_raw_fd(), iov, flags, to)?)
+    }
+
+    fn check_pending(&self) -> Result<(), Errno> {
+        match self.pending_error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the pending error for a poll event, keeping it for the guest's
+    /// next call; `None` if there is none.
+    pub fn peek_error(&self) -> Option<Errno> {
+        if self.pending_error.get().is_none() {
+            let e = self.os.take_error().ok().flatten().map(Errno::from);
+            self.pending_error.set(e);
+        }
+        self.pending_error.get()
+    }
+
+    /// `SO_ERROR`: the pending error, cleared by reading it.
+    pub fn take_error(&self) -> Result<Option<Errno>, Errno> {
+        if let Some(e) = self.pending_error.take() {
+            return Ok(Some(e));
+        }
+        Ok(self.os.take_error()?.map(Errno::from))
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, Errno> {

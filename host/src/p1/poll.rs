@@ -11,7 +11,7 @@
 use crate::abi::{Errno, Mem};
 use crate::call::{block, memory, Fail};
 use crate::state::HostState;
-use crate::table::Entry;
+use crate::table::{Entry, FdTable};
 use std::os::fd::{AsRawFd, RawFd};
 use std::task::Poll;
 use std::time::{Duration, Instant};
@@ -33,6 +33,8 @@ const EVENTRWFLAGS_HANGUP: u16 = 1;
 /// One socket subscription, ready to become a `pollfd`.
 struct SocketSub {
     userdata: u64,
+    /// The guest's number, to find the socket again for its pending error.
+    guest_fd: i32,
     fd: RawFd,
     write: bool,
 }
@@ -101,7 +103,7 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
                 let bad = |error| Event { userdata, error, kind, nbytes: 0, hangup: false };
                 match st.table.get(fd) {
                     Ok(Entry::Socket(s)) => {
-                        plan.sockets.push(SocketSub { userdata, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
+                        plan.sockets.push(SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
                     }
                     Ok(Entry::Wasi(inner)) => {
                         rec[16..20].copy_from_slice(&inner.to_le_bytes());
@@ -117,7 +119,10 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
 }
 
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
-fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
+/// A socket in error (`POLLERR`, e.g. a refused non-blocking connect)
+/// reports its pending error on the event, so wasi-libc's `poll()` gives
+/// `POLLERR` as on Linux; the socket keeps the error for `SO_ERROR`.
+fn poll_sockets(table: &FdTable, subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
     let mut fds: Vec<libc::pollfd> = subs
         .iter()
         .map(|s| libc::pollfd {
@@ -135,7 +140,13 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Eve
         .filter(|(_, p)| p.revents != 0)
         .map(|(s, p)| Event {
             userdata: s.userdata,
-            error: if p.revents & libc::POLLNVAL != 0 { Errno::BADF } else { Errno::SUCCESS },
+            error: if p.revents & libc::POLLNVAL != 0 {
+                Errno::BADF
+            } else if p.revents & libc::POLLERR != 0 {
+                table.socket(s.guest_fd).ok().and_then(|s| s.peek_error()).unwrap_or(Errno::SUCCESS)
+            } else {
+                Errno::SUCCESS
+            },
             kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
             nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
             hangup: p.revents & (libc::POLLHUP | libc::POLLRDHUP) != 0,
@@ -159,11 +170,11 @@ fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
 }
 
 /// Sockets and relative clocks only: one `ppoll`.
-fn wait_native(plan: &Plan) -> Result<Vec<Event>, Errno> {
+fn wait_native(table: &FdTable, plan: &Plan) -> Result<Vec<Event>, Errno> {
     loop {
         let deadline = plan.clocks.iter().map(|c| c.1).min();
         let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        let events = poll_sockets(&plan.sockets, timeout)?;
+        let events = poll_sockets(table, &plan.sockets, timeout)?;
         if !events.is_empty() {
             return Ok(events);
         }
@@ -220,7 +231,7 @@ async fn any_socket_ready(subs: &[SocketSub]) {
 /// Mixed: wasmtime-wasi polls its fds and clocks on a scratch copy while
 /// the sockets wait in the same runtime; the first to be ready answers.
 fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>, Fail> {
-    let ready = poll_sockets(&plan.sockets, Some(Duration::ZERO))?;
+    let ready = poll_sockets(&st.table, &plan.sockets, Some(Duration::ZERO))?;
     if !ready.is_empty() {
         return Ok(ready);
     }
@@ -245,7 +256,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     st.wasi.set_hostcall_fuel(fuel);
     let outcome = {
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
-        let wasi_ctx = &mut st.wasi;
+        let (wasi_ctx, table) = (&mut st.wasi, &st.table);
         block(async {
             let mut theirs =
                 std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
@@ -253,7 +264,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
                 tokio::select! {
                     r = &mut theirs => return r.map(|code| (code, Vec::new())),
                     _ = any_socket_ready(&plan.sockets) => {
-                        match poll_sockets(&plan.sockets, Some(Duration::ZERO)) {
+                        match poll_sockets(table, &plan.sockets, Some(Duration::ZERO)) {
                             Ok(ev) if !ev.is_empty() => return Ok((0, ev)),
                             Ok(_) => continue,
                             Err(e) => return Ok((e.code(), Vec::new())),
@@ -299,7 +310,7 @@ pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32
         let ready = if !plan.immediate.is_empty() {
             plan.immediate
         } else if plan.delegated.is_empty() {
-            wait_native(&plan)?
+            wait_native(&st.table, &plan)?
         } else {
             wait_mixed(st, fuel, &plan)?
         };

@@ -189,8 +189,8 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "take_error", |mut c: C<'_>, fd: i32, ret: i32| {
         served(&mut c, |mem, st| {
             mem.range(ret, 2)?;
-            let e = st.table.socket(fd)?.os().take_error()?;
-            mem.write_u16(ret, e.map_or(0, |e| Errno::from(e).0))
+            let e = st.table.socket(fd)?.take_error()?;
+            mem.write_u16(ret, e.map_or(0, |e| e.0))
         })
     })?;
     options::add_to_linker(linker)
