@@ -59,7 +59,7 @@ pub fn command() -> Command {
         )
         .arg(
             Arg::new("module")
-                .value_name("MODULE.wasm [ARGS]...")
+                .value_names(["MODULE.wasm", "ARGS"])
                 .required(true)
                 .num_args(1..)
                 .trailing_var_arg(true)
