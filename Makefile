@@ -54,7 +54,7 @@ demo: setup host sdk
 
 # --- the benchmark (bench/bench.mk) -------------------------------------------
 
--include bench/bench.mk
+include bench/bench.mk
 
 # --- tests -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 //! socket converted to a std type stays in a consistent state; waiting with a
 //! timeout through `poll_oneoff`; pools are found with `fd_prestat_*`.
 
+use std::mem::MaybeUninit;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
@@ -101,56 +102,62 @@ const CLOCK_MONOTONIC: u32 = 1;
 /// call, which `Read`/`Write` allow (like a short read or write).
 const MAX_IOV: usize = 64;
 
-/// `fd_read` into `bufs`.
+/// `fd_read` into `bufs`. The iovec array is left uninitialised past the
+/// buffers given, so a call costs no more than the buffers it passes.
 pub(crate) fn read_vectored(fd: BorrowedFd<'_>, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-    let mut iovs = [Iovec {
-        buf: std::ptr::null_mut(),
-        len: 0,
-    }; MAX_IOV];
+    let mut iovs = [const { MaybeUninit::<Iovec>::uninit() }; MAX_IOV];
     let n = bufs.len().min(MAX_IOV);
     for (iov, b) in iovs.iter_mut().zip(bufs.iter_mut()) {
-        *iov = Iovec {
-            buf: b.as_mut_ptr(),
-            len: b.len(),
-        };
+        iov.write(Iovec { buf: b.as_mut_ptr(), len: b.len() });
     }
-    let mut nread = 0;
-    // SAFETY: the first `n` iovecs describe live, exclusively borrowed
-    // buffers, and `nread` is a valid place for the result.
-    let r = unsafe { p1::fd_read(fd.as_raw_fd(), iovs.as_ptr(), n, &mut nread) };
-    Errno::check(r).map_err(|e| e.error("read", None))?;
-    Ok(nread)
+    // SAFETY: the first `n` iovecs are initialised and describe live,
+    // exclusively borrowed buffers.
+    unsafe { fd_read(fd, iovs.as_ptr().cast(), n) }
 }
 
 /// `fd_read` into one buffer.
 pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
-    read_vectored(fd, &mut [IoSliceMut::new(buf)])
+    let iov = Iovec { buf: buf.as_mut_ptr(), len: buf.len() };
+    // SAFETY: one iovec over a live, exclusively borrowed buffer.
+    unsafe { fd_read(fd, &iov, 1) }
 }
 
-/// `fd_write` from `bufs`.
+/// # Safety
+/// `iovs` points to `n` iovecs over live, writable buffers.
+unsafe fn fd_read(fd: BorrowedFd<'_>, iovs: *const Iovec, n: usize) -> io::Result<usize> {
+    let mut nread = 0;
+    // SAFETY: the caller vouches for `iovs`; `nread` is a valid place for the result.
+    let r = unsafe { p1::fd_read(fd.as_raw_fd(), iovs, n, &mut nread) };
+    Errno::check(r).map_err(|e| e.error("read", None))?;
+    Ok(nread)
+}
+
+/// `fd_write` from `bufs` (see [`read_vectored`] on the iovec array).
 pub(crate) fn write_vectored(fd: BorrowedFd<'_>, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-    let mut iovs = [Ciovec {
-        buf: std::ptr::null(),
-        len: 0,
-    }; MAX_IOV];
+    let mut iovs = [const { MaybeUninit::<Ciovec>::uninit() }; MAX_IOV];
     let n = bufs.len().min(MAX_IOV);
     for (iov, b) in iovs.iter_mut().zip(bufs) {
-        *iov = Ciovec {
-            buf: b.as_ptr(),
-            len: b.len(),
-        };
+        iov.write(Ciovec { buf: b.as_ptr(), len: b.len() });
     }
-    let mut written = 0;
-    // SAFETY: the first `n` ciovecs describe live buffers, and `written` is a
-    // valid place for the result.
-    let r = unsafe { p1::fd_write(fd.as_raw_fd(), iovs.as_ptr(), n, &mut written) };
-    Errno::check(r).map_err(|e| e.error("write", None))?;
-    Ok(written)
+    // SAFETY: the first `n` ciovecs are initialised and describe live buffers.
+    unsafe { fd_write(fd, iovs.as_ptr().cast(), n) }
 }
 
 /// `fd_write` from one buffer.
 pub(crate) fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<usize> {
-    write_vectored(fd, &[IoSlice::new(buf)])
+    let iov = Ciovec { buf: buf.as_ptr(), len: buf.len() };
+    // SAFETY: one ciovec over a live buffer.
+    unsafe { fd_write(fd, &iov, 1) }
+}
+
+/// # Safety
+/// `iovs` points to `n` ciovecs over live buffers.
+unsafe fn fd_write(fd: BorrowedFd<'_>, iovs: *const Ciovec, n: usize) -> io::Result<usize> {
+    let mut written = 0;
+    // SAFETY: the caller vouches for `iovs`; `written` is a valid place for the result.
+    let r = unsafe { p1::fd_write(fd.as_raw_fd(), iovs, n, &mut written) };
+    Errno::check(r).map_err(|e| e.error("write", None))?;
+    Ok(written)
 }
 
 fn fdflags(fd: BorrowedFd<'_>) -> io::Result<u16> {

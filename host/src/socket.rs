@@ -158,13 +158,14 @@ impl Socket {
         self.check_pending()?;
         let filter = self.kind == Kind::Datagram && self.pool.filters_peers();
         loop {
-            let got = sys::recvmsg(self.os.as_raw_fd(), iov, flags, want_from || filter)?;
+            let datagram = self.kind == Kind::Datagram;
+            let got = sys::recv(self.os.as_raw_fd(), iov, flags, want_from || filter, datagram)?;
             match got.from {
                 Some(from) if filter && !self.pool.allows(Right::Accept, &from) => {
                     deny("datagram from", &from, &self.pool);
                     if flags & libc::MSG_PEEK != 0 {
                         // Consume the peeked datagram so the next one can be seen.
-                        sys::recvmsg(self.os.as_raw_fd(), &mut IoVecs::new(), 0, false)?;
+                        sys::recv(self.os.as_raw_fd(), &mut IoVecs::new(), 0, false, true)?;
                     }
                 }
                 _ => return Ok(got),
@@ -178,7 +179,7 @@ impl Socket {
         if let Some(to) = to {
             self.check(Right::Connect, "send to", to)?;
         }
-        Ok(sys::sendmsg(self.os.as_raw_fd(), iov, flags, to)?)
+        Ok(sys::send(self.os.as_raw_fd(), iov, flags, to)?)
     }
 
     fn check_pending(&self) -> Result<(), Errno> {

@@ -13,7 +13,7 @@ use std::os::fd::RawFd;
 use std::time::Duration;
 
 /// Most guests pass one or two iovecs; more than this go to the heap.
-const INLINE_IOVECS: usize = 8;
+const INLINE_IOVECS: usize = 4;
 /// The kernel refuses more than this many in one call (`IOV_MAX`).
 pub const MAX_IOVECS: usize = 1024;
 
@@ -59,6 +59,15 @@ impl IoVecs {
     fn len(&self) -> usize {
         self.len
     }
+
+    /// The only buffer (or an empty one), when there is at most one.
+    fn single(&self) -> Option<(*mut libc::c_void, usize)> {
+        match self.len {
+            0 => Some((std::ptr::null_mut(), 0)),
+            1 => Some((self.inline[0].iov_base, self.inline[0].iov_len)),
+            _ => None,
+        }
+    }
 }
 
 impl Default for IoVecs {
@@ -83,12 +92,30 @@ pub struct Received {
     pub truncated: bool,
 }
 
-/// `recvmsg` into `iov`; asks for the source address when `want_from`.
-pub fn recvmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool) -> io::Result<Received> {
-    let mut storage = socket2::SockAddrStorage::zeroed();
+/// Receives into `iov`, with the source address when `want_from`.
+///
+/// One buffer without an address (every stream read, a connected datagram
+/// socket) is a plain `recv`, the kernel's shortest path; a datagram socket
+/// passes `MSG_TRUNC` so the real length tells whether it was truncated.
+/// Anything else is one `recvmsg`.
+pub fn recv(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool, datagram: bool) -> io::Result<Received> {
+    match iov.single() {
+        Some((base, len)) if !want_from => {
+            let flags = flags | if datagram { libc::MSG_TRUNC } else { 0 };
+            // SAFETY: `base` points to `len` bytes of checked guest memory.
+            let n = cvt(unsafe { libc::recv(fd, base, len, flags) })?;
+            Ok(Received { len: n.min(len), from: None, truncated: n > len })
+        }
+        _ => recvmsg(fd, iov, flags, want_from),
+    }
+}
+
+fn recvmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool) -> io::Result<Received> {
+    // The address storage is only set up when the caller wants the address.
+    let mut storage = want_from.then(socket2::SockAddrStorage::zeroed);
     // SAFETY: an all-zero msghdr is valid; the pointers set below outlive the call.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    if want_from {
+    if let Some(storage) = storage.as_mut() {
         // SAFETY: SockAddrStorage is a sockaddr_storage.
         msg.msg_name = unsafe { storage.view_as::<libc::sockaddr_storage>() } as *mut _ as *mut libc::c_void;
         msg.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
@@ -98,19 +125,25 @@ pub fn recvmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool) -> io::
     // SAFETY: every iovec points into guest memory that was bounds-checked and
     // cannot move or shrink during this host call.
     let len = cvt(unsafe { libc::recvmsg(fd, &mut msg, flags) })?;
-    let from = if want_from && msg.msg_namelen > 0 {
+    let from = match storage {
         // SAFETY: the kernel initialised `msg_namelen` bytes of the storage.
-        let sa = unsafe { socket2::SockAddr::new(storage, msg.msg_namelen) };
-        sa.as_socket()
-    } else {
-        None
+        Some(storage) if msg.msg_namelen > 0 => unsafe { socket2::SockAddr::new(storage, msg.msg_namelen) }.as_socket(),
+        _ => None,
     };
     Ok(Received { len, from, truncated: msg.msg_flags & libc::MSG_TRUNC != 0 })
 }
 
-/// `sendmsg` from `iov` to `to` (or the connected peer), never raising SIGPIPE.
-pub fn sendmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> io::Result<usize> {
+/// Sends from `iov` to `to` (or the connected peer), never raising SIGPIPE:
+/// `send`/`sendto` for one buffer, `sendmsg` for several.
+pub fn send(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> io::Result<usize> {
+    let flags = flags | libc::MSG_NOSIGNAL;
     let to = to.map(|a| socket2::SockAddr::from(*a));
+    if let Some((base, len)) = iov.single() {
+        let (name, namelen) = to.as_ref().map_or((std::ptr::null(), 0), |a| (a.as_ptr(), a.len()));
+        // SAFETY: `base` points to `len` bytes of checked guest memory; `name`
+        // is null or a valid address of `namelen` bytes.
+        return cvt(unsafe { libc::sendto(fd, base, len, flags, name.cast(), namelen) });
+    }
     // SAFETY: an all-zero msghdr is valid; the pointers set below outlive the call.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     if let Some(to) = &to {
@@ -120,7 +153,7 @@ pub fn sendmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>)
     msg.msg_iov = iov.as_mut_ptr();
     msg.msg_iovlen = iov.len();
     // SAFETY: as in `recvmsg`; the kernel only reads the buffers.
-    cvt(unsafe { libc::sendmsg(fd, &msg, flags | libc::MSG_NOSIGNAL) })
+    cvt(unsafe { libc::sendmsg(fd, &msg, flags) })
 }
 
 /// `accept4` with close-on-exec and, if asked, non-blocking set in the same call.

@@ -1,0 +1,46 @@
+# `make bench`: loopback workloads, native vs wasm guest under `wasock run`.
+# Included by the main Makefile (which defines BUILD, CARGO, `setup`, `sdk`).
+# How to run it and read it: bench/README.md. Results: bench/results.md.
+#
+# Everything is a release build: the host (target/release/wasock), the bench
+# crate natively and for wasm32-wasip1 (its own workspace, in target/bench so
+# it stays out of other builds' way), and the C client with gcc -O2 and with
+# wasock-cc -O2. BENCH_ARGS go to the driver, e.g.
+#   make bench BENCH_ARGS="--only tcp_pingpong,udp_rr --runs 5"
+
+BENCH_TARGET_DIR := target/bench
+BENCH_CARGO := $(CARGO) build --release --manifest-path bench/Cargo.toml --target-dir $(BENCH_TARGET_DIR)
+BENCH_OUT := $(BUILD)/bench
+BENCH_CFLAGS := -O2 -Wall -Wextra
+BENCH_ARGS ?=
+
+.PHONY: bench bench-build bench-host bench-rust bench-c
+
+bench: bench-build
+	$(BENCH_TARGET_DIR)/release/bench-run \
+	  --wasock target/release/wasock \
+	  --peer $(BENCH_TARGET_DIR)/release/bench-peer \
+	  --rust-native $(BENCH_TARGET_DIR)/release/bench-client \
+	  --rust-wasm $(BENCH_TARGET_DIR)/wasm32-wasip1/release/bench-client.wasm \
+	  --c-native $(BENCH_OUT)/client \
+	  --c-wasm $(BENCH_OUT)/client.wasm \
+	  --out bench/results.md --findings bench/findings.md $(BENCH_ARGS)
+
+bench-build: bench-host bench-rust bench-c
+
+bench-host:
+	$(CARGO) build --release -p wasock-host
+
+bench-rust: setup
+	$(BENCH_CARGO) --bin bench-client --bin bench-peer --bin bench-run
+	$(BENCH_CARGO) --target wasm32-wasip1 --bin bench-client
+
+bench-c: sdk
+	@mkdir -p $(BENCH_OUT)
+	gcc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client bench/c/client.c
+	@if [ -x $(BUILD)/bin/wasock-cc ]; then \
+	  echo "$(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client.wasm bench/c/client.c"; \
+	  $(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client.wasm bench/c/client.c; \
+	else \
+	  echo "bench: $(BUILD)/bin/wasock-cc is missing: the C guest is skipped"; rm -f $(BENCH_OUT)/client.wasm; \
+	fi
