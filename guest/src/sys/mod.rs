@@ -35,19 +35,41 @@ pub use crate::addr::RawAddr;
 /// A WASI file descriptor, as the imports pass it.
 pub type Fd = i32;
 
-#[cfg(target_os = "wasi")]
-mod wasi;
-#[cfg(target_os = "wasi")]
-pub(crate) use wasi::p1;
-#[cfg(target_os = "wasi")]
-pub use wasi::*;
+/// What every stub returns off WASI: `notsup`.
+#[cfg(not(target_os = "wasi"))]
+const NOTSUP: i32 = 58;
 
-#[cfg(not(target_os = "wasi"))]
-mod unsupported;
-#[cfg(not(target_os = "wasi"))]
-pub(crate) use unsupported::p1;
-#[cfg(not(target_os = "wasi"))]
-pub use unsupported::*;
+/// Declares the functions of one import module, written once: on WASI an
+/// `extern` block importing them; on every other target `unsafe fn` stubs
+/// of the same signatures that return `notsup`, so the crate, its docs and
+/// its unit tests build on the developer's machine.
+macro_rules! import_module {
+    ($module:literal { $($(#[doc = $doc:literal])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> i32;)* }) => {
+        #[cfg(target_os = "wasi")]
+        #[link(wasm_import_module = $module)]
+        extern "C" {
+            $($(#[doc = $doc])* pub fn $name($($arg: $ty),*) -> i32;)*
+        }
+        $(
+            #[cfg(not(target_os = "wasi"))]
+            $(#[doc = $doc])*
+            ///
+            /// # Safety
+            ///
+            /// See [the module documentation](crate::sys#safety). On this
+            /// target the function is a stub that returns `notsup` (58).
+            // The spec fixes the arity (addr_resolve has 9 parameters).
+            #[allow(unused_variables, clippy::too_many_arguments)]
+            pub unsafe fn $name($($arg: $ty),*) -> i32 {
+                crate::sys::NOTSUP
+            }
+        )*
+    };
+}
+
+mod imports;
+pub(crate) use imports::p1;
+pub use imports::*;
 
 #[cfg(test)]
 mod spec_test;

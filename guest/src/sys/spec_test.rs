@@ -1,11 +1,10 @@
-//! Keeps the declarations in `wasi.rs` and `unsupported.rs` in agreement with
+//! Keeps the declarations in `imports.rs` in agreement with
 //! the project's machine-readable spec: same functions, same order, same
 //! parameter names and the same types. Runs on any target because it only
 //! reads source text.
 
 const SPEC: &str = include_str!("../../../include/wasi_ephemeral_sock.spec");
-const WASI: &str = include_str!("wasi.rs");
-const UNSUPPORTED: &str = include_str!("unsupported.rs");
+const IMPORTS: &str = include_str!("imports.rs");
 
 /// `(name, [(param, type)])` in the spec's notation.
 type Decl = (String, Vec<(String, String)>);
@@ -84,11 +83,6 @@ fn spec_is_parsed() {
 }
 
 #[test]
-fn wasi_imports_match_spec() {
-    assert_eq!(parse_rust(WASI, "extern \"C\" {"), parse_spec());
-}
-
-#[test]
-fn stubs_match_spec() {
-    assert_eq!(parse_rust(UNSUPPORTED, "stubs! {"), parse_spec());
+fn imports_match_spec() {
+    assert_eq!(parse_rust(IMPORTS, "\"wasi_ephemeral_sock\" {"), parse_spec());
 }

@@ -10,7 +10,7 @@ mod poll;
 
 use crate::abi::Errno;
 use crate::call::{block, delegated, served, Delegate, Fail};
-use crate::sock::{io, shutdown};
+use crate::sock::{accept, io, shutdown, FDFLAGS_NONBLOCK};
 use crate::state::HostState;
 use crate::table::Entry;
 use wasmtime::{Caller, Linker};
@@ -22,8 +22,6 @@ type C<'a> = Caller<'a, HostState>;
 
 /// preview-1 `filetype::unknown`, what a pool reports.
 const FILETYPE_UNKNOWN: u8 = 0;
-/// preview-1 `fdflags::nonblock`.
-const FDFLAGS_NONBLOCK: i32 = 4;
 /// preview-1 `roflags::recv_data_truncated`.
 const ROFLAGS_TRUNCATED: u16 = 1;
 /// preview-1 `preopentype` of an address pool (0 is a directory).
@@ -265,15 +263,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
 
     l.func_wrap(MODULE, "sock_accept", |mut c: C<'_>, fd: i32, flags: i32, ret: i32| {
-        served(&mut c, |mem, st| {
-            if flags & !FDFLAGS_NONBLOCK != 0 {
-                return Err(Errno::INVAL);
-            }
-            mem.range(ret, 4)?;
-            let (sock, _) = st.table.socket(fd)?.accept(flags & FDFLAGS_NONBLOCK != 0)?;
-            let fd = st.table.insert(Entry::Socket(sock));
-            mem.write_u32(ret, fd)
-        })
+        served(&mut c, |mem, st| accept(mem, st, fd, flags, ret).map(drop))
     })?;
     l.func_wrap(
         MODULE,

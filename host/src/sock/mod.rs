@@ -10,7 +10,7 @@
 pub mod io;
 mod options;
 
-use crate::abi::{Errno, ADDR_SIZE};
+use crate::abi::{Errno, Mem, ADDR_SIZE};
 use crate::call::served;
 use crate::p1::close_fd;
 use crate::resolve::{self, FamilyHint};
@@ -24,7 +24,7 @@ use wasmtime::{Caller, Linker};
 pub const MODULE: &str = "wasi_ephemeral_sock";
 
 /// `accept` flag: the new socket is non-blocking (preview-1 fdflags).
-const FDFLAGS_NONBLOCK: i32 = 4;
+pub const FDFLAGS_NONBLOCK: i32 = 4;
 
 type C<'a> = Caller<'a, HostState>;
 
@@ -50,14 +50,8 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
     linker.func_wrap(MODULE, "accept", |mut c: C<'_>, fd: i32, flags: i32, ret_fd: i32, ret_addr: i32| {
         served(&mut c, |mem, st| {
-            if flags & !FDFLAGS_NONBLOCK != 0 {
-                return Err(Errno::INVAL);
-            }
-            mem.range(ret_fd, 4)?;
             mem.range(ret_addr, ADDR_SIZE as u64)?;
-            let (sock, peer) = st.table.socket(fd)?.accept(flags & FDFLAGS_NONBLOCK != 0)?;
-            let new_fd = st.table.insert(Entry::Socket(sock));
-            mem.write_u32(ret_fd, new_fd)?;
+            let peer = accept(mem, st, fd, flags, ret_fd)?;
             mem.write_addr(ret_addr, &peer)
         })
     })?;
@@ -194,6 +188,19 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     options::add_to_linker(linker)
+}
+
+/// `accept` for both this module and preview-1 `sock_accept`: checks the
+/// flags and `ret_fd`, accepts, and writes the new fd (lowest free).
+pub fn accept(mem: &mut Mem<'_>, st: &mut HostState, fd: i32, flags: i32, ret_fd: i32) -> Result<SocketAddr, Errno> {
+    if flags & !FDFLAGS_NONBLOCK != 0 {
+        return Err(Errno::INVAL);
+    }
+    mem.range(ret_fd, 4)?;
+    let (sock, peer) = st.table.socket(fd)?.accept(flags & FDFLAGS_NONBLOCK != 0)?;
+    let new_fd = st.table.insert(Entry::Socket(sock));
+    mem.write_u32(ret_fd, new_fd)?;
+    Ok(peer)
 }
 
 /// `shutdown` for both this module and preview-1 `sock_shutdown` (same `how` values).

@@ -1,33 +1,15 @@
-//! Stubs for targets other than WASI, so the crate, its docs and its unit
-//! tests build on the developer's machine. Same names and signatures as
-//! `wasi.rs` (the unit test in `spec_test.rs` checks both against the spec);
-//! every call fails with `notsup`, which the safe layers report as
-//! [`ErrorKind::Unsupported`](std::io::ErrorKind::Unsupported).
+//! The import lists, each written once: `import_module!` (in `mod.rs`)
+//! makes them real imports on WASI and `notsup` stubs elsewhere. Keep the
+//! socket list in the order and with the names of
+//! `include/wasi_ephemeral_sock.spec`; `spec_test.rs` compares the two.
+//!
+//! The Rust names equal the import names. They do not clash with wasi-libc's
+//! `close`, `bind`, ...: rustc gives foreign items that have a
+//! `wasm_import_module` a mangled symbol and sets the import name separately.
 
 use super::{Fd, RawAddr};
 
-/// What every stub returns: WASI `notsup`.
-const NOTSUP: i32 = 58;
-
-macro_rules! stubs {
-    ($($(#[doc = $doc:literal])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> i32;)*) => {
-        $(
-            $(#[doc = $doc])*
-            ///
-            /// # Safety
-            ///
-            /// See [the module documentation](crate::sys#safety). On this
-            /// target the function is a stub that returns `notsup` (58).
-            // The spec fixes the arity (addr_resolve has 9 parameters).
-            #[allow(unused_variables, clippy::too_many_arguments)]
-            pub unsafe fn $name($($arg: $ty),*) -> i32 {
-                NOTSUP
-            }
-        )*
-    };
-}
-
-stubs! {
+import_module! { "wasi_ephemeral_sock" {
     /// Opens a socket of `family` (1, 2) and `ty` (5 datagram, 6 stream) from `pool`.
     pub fn open(pool: Fd, family: u8, ty: u8, ret_fd: *mut Fd) -> i32;
     /// Closes a socket (an alias of `fd_close`).
@@ -143,45 +125,27 @@ stubs! {
     pub fn leave_multicast(fd: Fd, group: *const RawAddr, interface: u32) -> i32;
     /// Reads and clears `SO_ERROR`, as a WASI errno.
     pub fn take_error(fd: Fd, ret: *mut u16) -> i32;
-}
+} }
 
-/// Preview-1 stubs for the fd plumbing. `fd_prestat_get` says `notsup` too,
-/// so looking for pools fails with `Unsupported` rather than finding none.
+/// The few preview-1 functions the fd plumbing needs, declared here rather
+/// than through a crate so the guest has no dependencies. Their signatures
+/// match wasi-libc's imports of the same names (all `i32`).
 pub(crate) mod p1 {
-    #![allow(unused_variables, clippy::missing_safety_doc)]
-
-    use super::NOTSUP;
     use crate::fd::{Ciovec, Event, Fdstat, Iovec, Prestat, Subscription};
 
-    pub unsafe fn fd_read(fd: i32, iovs: *const Iovec, iovs_len: usize, nread: *mut usize) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn fd_write(
-        fd: i32,
-        iovs: *const Ciovec,
-        iovs_len: usize,
-        nwritten: *mut usize,
-    ) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn fd_fdstat_get(fd: i32, stat: *mut Fdstat) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn fd_fdstat_set_flags(fd: i32, flags: u16) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn fd_prestat_get(fd: i32, buf: *mut Prestat) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn fd_prestat_dir_name(fd: i32, path: *mut u8, path_len: usize) -> i32 {
-        NOTSUP
-    }
-    pub unsafe fn poll_oneoff(
-        subs: *const Subscription,
-        events: *mut Event,
-        nsubscriptions: usize,
-        nevents: *mut usize,
-    ) -> i32 {
-        NOTSUP
-    }
+    import_module! { "wasi_snapshot_preview1" {
+        pub fn fd_read(fd: i32, iovs: *const Iovec, iovs_len: usize, nread: *mut usize) -> i32;
+        pub fn fd_write(fd: i32, iovs: *const Ciovec, iovs_len: usize, nwritten: *mut usize)
+            -> i32;
+        pub fn fd_fdstat_get(fd: i32, stat: *mut Fdstat) -> i32;
+        pub fn fd_fdstat_set_flags(fd: i32, flags: u16) -> i32;
+        pub fn fd_prestat_get(fd: i32, buf: *mut Prestat) -> i32;
+        pub fn fd_prestat_dir_name(fd: i32, path: *mut u8, path_len: usize) -> i32;
+        pub fn poll_oneoff(
+            subs: *const Subscription,
+            events: *mut Event,
+            nsubscriptions: usize,
+            nevents: *mut usize,
+        ) -> i32;
+    } }
 }
