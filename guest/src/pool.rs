@@ -3,9 +3,10 @@
 //! `wasock run` hands a module one preopened fd per pool, numbered after the
 //! preopened directories. `fd_prestat_get` tells them apart by tag (0 is a
 //! directory, 1 an address pool) and `fd_prestat_dir_name` gives the pool's
-//! name. Pools are looked up afresh on each call rather than cached: the
-//! scan is a handful of cheap host calls, and a cache would go stale if the
-//! program closed a pool fd to give the capability up.
+//! name. The default pool is remembered after the first scan and checked
+//! again (its fd must still be a pool of the same name) before each use, so
+//! a program that closes or renumbers pool fds is seen at once, while a
+//! connect costs two cheap host calls instead of a full scan.
 
 use std::fmt;
 use std::io;
@@ -22,6 +23,11 @@ use crate::sys;
 const PRESTAT_POOL: u8 = 1;
 /// The name of the pool that rules given before any `--pool` form.
 const DEFAULT_NAME: &str = "default";
+thread_local! {
+    /// The default pool the last scan found; see the module docs.
+    static DEFAULT: std::cell::RefCell<Option<Pool>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Preopens start after stdin, stdout and stderr.
 const FIRST_PREOPEN: RawFd = 3;
 /// A bound on the scan, in case a host never says `badf`.
@@ -94,6 +100,25 @@ impl Pool {
     /// ```
     #[allow(clippy::should_implement_trait)] // fallible; `Default` cannot be.
     pub fn default() -> io::Result<Pool> {
+        if let Some(p) = DEFAULT.with(|d| d.borrow().clone()).filter(Pool::still_granted) {
+            return Ok(p);
+        }
+        let p = Pool::scan_default()?;
+        DEFAULT.with(|d| *d.borrow_mut() = Some(p.clone()));
+        Ok(p)
+    }
+
+    /// Whether this pool's fd is still a pool of the same name.
+    fn still_granted(&self) -> bool {
+        match fd::prestat(self.fd) {
+            Ok(p) if p.tag == PRESTAT_POOL && p.name_len as usize == self.name.len() => {
+                fd::prestat_name(self.fd, p.name_len).is_ok_and(|n| n == self.name)
+            }
+            _ => false,
+        }
+    }
+
+    fn scan_default() -> io::Result<Pool> {
         let mut pools = Pool::all()?;
         match pools.len() {
             0 => Err(io::Error::new(
