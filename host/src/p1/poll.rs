@@ -21,6 +21,9 @@ use wasmtime::{AsContextMut, Caller};
 use wasmtime_wasi::p1::wasi_snapshot_preview1::{self as wasi, WasiSnapshotPreview1};
 
 const SUB_SIZE: usize = 48;
+/// More subscriptions than this is `inval`, as `poll()` past the fd limit
+/// is on Linux; it bounds what one call can make the host allocate.
+const MAX_SUBSCRIPTIONS: u32 = 1 << 20;
 const EVENT_SIZE: usize = 32;
 const EVENTTYPE_CLOCK: u8 = 0;
 const EVENTTYPE_FD_READ: u8 = 1;
@@ -102,9 +105,12 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
                 let fd = u32_at(16) as i32;
                 let bad = |error| Event { userdata, error, kind, nbytes: 0, hangup: false };
                 match st.table.get(fd) {
-                    Ok(Entry::Socket(s)) => {
-                        plan.sockets.push(SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
-                    }
+                    Ok(Entry::Socket(s)) => plan.sockets.push(SocketSub {
+                        userdata,
+                        guest_fd: fd,
+                        fd: s.as_raw_fd(),
+                        write: kind == EVENTTYPE_FD_WRITE,
+                    }),
                     Ok(Entry::Wasi(inner)) => {
                         rec[16..20].copy_from_slice(&inner.to_le_bytes());
                         plan.delegated.push(rec);
@@ -304,8 +310,12 @@ pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32
         if n == 0 {
             return Err(Errno::INVAL.into());
         }
+        mem.check_array(subs, n, SUB_SIZE)?;
         let out = mem.check_array(events, n, EVENT_SIZE)?.start;
         mem.range(ret, 4)?;
+        if n > MAX_SUBSCRIPTIONS {
+            return Err(Errno::INVAL.into());
+        }
         let plan = read_plan(&mem, st, subs, n)?;
         let ready = if !plan.immediate.is_empty() {
             plan.immediate
