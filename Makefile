@@ -58,8 +58,12 @@ include bench/bench.mk
 
 # --- tests -------------------------------------------------------------------
 
+# Every suite, then one closing line that totals them (cargo prints one
+# `test result` line per test binary).
 test: setup host guests
-	$(CARGO) test --workspace
+	@mkdir -p $(BUILD)
+	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee $(BUILD)/test.log
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test.log
 
 clean:
 	rm -rf $(BUILD)
