@@ -10,7 +10,7 @@ BUILD := build
 GUEST_TARGET_DIR := target/guests
 APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19
 
-.PHONY: all setup host guests rust-guests c-guests test demo bench clean
+.PHONY: all setup host guests rust-guests c-guests test demo clean
 
 all: host sdk guests
 
@@ -55,6 +55,10 @@ demo: setup host sdk
 # --- the benchmark (bench/bench.mk) -------------------------------------------
 
 include bench/bench.mk
+
+# --- hardening: make fuzz, make reliability (hardening.mk) ---------------------
+
+include hardening.mk
 
 # --- tests -------------------------------------------------------------------
 

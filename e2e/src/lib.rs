@@ -283,3 +283,95 @@ pub fn native_udp_echo(addr: &str) -> SocketAddr {
     });
     a
 }
+
+// --- hardening helpers (e2e/tests/faults.rs, e2e/tests/load.rs) -----------------
+
+impl Running {
+    /// The host process's id, to look at `/proc/PID/fd` while the guest runs.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// The open fds of a process (`"self"` or a pid): number -> what it points
+/// to (`socket:[INODE]`, `pipe:[INODE]`, a path), from `/proc/PID/fd`.
+pub fn open_fds(pid: &str) -> std::collections::BTreeMap<u32, String> {
+    let dir = format!("/proc/{pid}/fd");
+    let mut out = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {dir}: {e}")).flatten() {
+        let Some(n) = e.file_name().to_str().and_then(|n| n.parse().ok()) else { continue };
+        // An fd closed between the listing and the readlink is simply gone.
+        if let Ok(target) = std::fs::read_link(e.path()) {
+            let target = target.to_string_lossy().into_owned();
+            // Not the directory handle this listing itself holds.
+            if !(target.starts_with("/proc/") && target.ends_with("/fd")) {
+                out.insert(n, target);
+            }
+        }
+    }
+    out
+}
+
+/// The soft limit on open files of this process (`ulimit -n`), from `/proc/self/limits`.
+pub fn fd_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft = line.split_whitespace().nth(3)?;
+    if soft == "unlimited" {
+        return Some(u64::MAX);
+    }
+    soft.parse().ok()
+}
+
+mod libc_min {
+    //! The two socket calls std does not offer, declared by hand (Linux
+    //! values) so the suites need no extra dependency.
+    pub const SOL_SOCKET: i32 = 1;
+    pub const SO_LINGER: i32 = 13;
+    #[repr(C)]
+    pub struct Linger {
+        pub l_onoff: i32,
+        pub l_linger: i32,
+    }
+    extern "C" {
+        pub fn setsockopt(fd: i32, level: i32, name: i32, value: *const core::ffi::c_void, len: u32) -> i32;
+        pub fn listen(fd: i32, backlog: i32) -> i32;
+    }
+}
+
+/// Sets `SO_LINGER` to on with 0 seconds: closing the socket then resets the
+/// connection (the peer reads `ECONNRESET`) instead of ending it with FIN.
+pub fn set_linger_zero(s: &impl std::os::fd::AsRawFd) -> std::io::Result<()> {
+    let l = libc_min::Linger { l_onoff: 1, l_linger: 0 };
+    let len = std::mem::size_of::<libc_min::Linger>() as u32;
+    // SAFETY: a valid fd and a valid `struct linger` of `len` bytes.
+    let r = unsafe {
+        libc_min::setsockopt(
+            s.as_raw_fd(),
+            libc_min::SOL_SOCKET,
+            libc_min::SO_LINGER,
+            (&l as *const libc_min::Linger).cast(),
+            len,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Changes the backlog of a listening socket (`listen` again, as Linux allows).
+pub fn set_backlog(l: &TcpListener, backlog: i32) -> std::io::Result<()> {
+    // SAFETY: a valid listening socket.
+    if unsafe { libc_min::listen(std::os::fd::AsRawFd::as_raw_fd(l), backlog) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Prints one figure for `make reliability` (`scripts/reliability.sh` collects these lines).
+pub fn reliability(key: &str, value: impl std::fmt::Display) {
+    println!("RELIABILITY: {key}={value}");
+}

@@ -128,7 +128,14 @@ impl Socket {
         Err(last)
     }
 
+    /// Listens. An unbound socket is first bound through the pool's rules
+    /// to the wildcard address and port 0, exactly as `bind` would: left to
+    /// itself the kernel would bind it there with no check at all.
     pub fn listen(&self, backlog: u32) -> Result<(), Errno> {
+        let local = self.local_addr()?;
+        if local.port() == 0 {
+            self.bind(local)?;
+        }
         Ok(self.os.listen(backlog.min(i32::MAX as u32) as i32)?)
     }
 
@@ -145,7 +152,13 @@ impl Socket {
             let (os, peer) = sys::accept(self.os.as_raw_fd(), nonblocking)?;
             let Some(peer) = peer else { return Err(Errno::CONNABORTED) };
             if self.pool.allows(Right::Accept, &peer) {
-                let sock = Socket { os, pool: self.pool.clone(), kind: self.kind, nonblocking, pending_error: Cell::new(None) };
+                let sock = Socket {
+                    os,
+                    pool: self.pool.clone(),
+                    kind: self.kind,
+                    nonblocking,
+                    pending_error: Cell::new(None),
+                };
                 return Ok((sock, peer));
             }
             deny("accept from", &peer, &self.pool);
