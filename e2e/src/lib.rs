@@ -34,9 +34,7 @@ pub fn host_binary() -> PathBuf {
 
 /// Path of a guest module: `suite` is `rust-tests` or `c-tests`.
 pub fn module(suite: &str, name: &str) -> PathBuf {
-    let dir = std::env::var_os("WASOCK_BUILD_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("build"));
+    let dir = std::env::var_os("WASOCK_BUILD_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("build"));
     let p = dir.join(suite).join(format!("{name}.wasm"));
     assert!(p.exists(), "{} is missing: run `make guests` (or `make test`)", p.display());
     p
@@ -63,12 +61,7 @@ pub struct Guest {
 impl Guest {
     /// A run of `build/SUITE/NAME.wasm`.
     pub fn new(suite: &str, name: &str) -> Guest {
-        Guest {
-            module: module(suite, name),
-            host_args: Vec::new(),
-            guest_args: Vec::new(),
-            timeout: DEFAULT_TIMEOUT,
-        }
+        Guest { module: module(suite, name), host_args: Vec::new(), guest_args: Vec::new(), timeout: DEFAULT_TIMEOUT }
     }
 
     /// Adds a host option before the module, e.g. `.host_arg("--allow-connect").host_arg("127.0.0.1:80")`.

@@ -141,11 +141,7 @@ fn poll_echo_server_serves_concurrent_clients() {
 
 #[test]
 fn poll_echo_server_on_an_ephemeral_port() {
-    let mut g = c_guest("poll_echo_server")
-        .allow("--allow-bind", "127.0.0.1:*")
-        .arg("127.0.0.1:0")
-        .arg(1)
-        .spawn();
+    let mut g = c_guest("poll_echo_server").allow("--allow-bind", "127.0.0.1:*").arg("127.0.0.1:0").arg(1).spawn();
     let addr = g.listening_addr();
     assert_ne!(addr.port(), 0);
     echo_clients(addr, 1, 3);
@@ -304,11 +300,7 @@ fn getaddrinfo_through_the_host() {
 
 #[test]
 fn getaddrinfo_of_a_name_the_pool_does_not_grant() {
-    let f = c_guest("gai")
-        .allow("--allow-resolve", "*.example.org")
-        .arg("denied")
-        .arg("example.com")
-        .run();
+    let f = c_guest("gai").allow("--allow-resolve", "*.example.org").arg("denied").arg("example.com").run();
     f.assert_success();
     assert!(f.stdout_has("denied example.com"), "{f}");
     assert!(f.stderr.contains("denied"), "the host should log the denial:\n{f}");
@@ -454,12 +446,7 @@ fn denied_operations_are_enotcapable_and_reach_no_peer() {
         .run();
     assert_passed(
         &f,
-        &[
-            "denied: TCP connect",
-            "denied: UDP sendto, sendmsg, connect",
-            "denied: bind",
-            "denied: resolve",
-        ],
+        &["denied: TCP connect", "denied: UDP sendto, sendmsg, connect", "denied: bind", "denied: resolve"],
     );
     assert!(f.stderr.contains("denied"), "the host should log each denial:\n{f}");
     thread::sleep(Duration::from_millis(200));
@@ -614,7 +601,8 @@ int main(void) {
 
 #[test]
 fn wasock_cc_builds_ported_code_from_any_directory() {
-    let cc = build_dir().join("bin/wasock-cc").canonicalize().expect("build/bin/wasock-cc is missing: run `make c-guests`");
+    let cc =
+        build_dir().join("bin/wasock-cc").canonicalize().expect("build/bin/wasock-cc is missing: run `make c-guests`");
     let dir = std::env::temp_dir().join(format!("wasock-cc-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("ported.c"), PORTED).unwrap();
@@ -646,11 +634,8 @@ fn wasock_cc_builds_ported_code_from_any_directory() {
         run(&args);
     }
     let start = Instant::now();
-    let out = Command::new(wasock_e2e::host_binary())
-        .arg("run")
-        .arg(dir.join("ported.wasm"))
-        .output()
-        .expect("run the host");
+    let out =
+        Command::new(wasock_e2e::host_binary()).arg("run").arg(dir.join("ported.wasm")).output().expect("run the host");
     assert!(start.elapsed() < Duration::from_secs(60));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));

@@ -79,10 +79,7 @@ fn number_after(stdout: &str, prefix: &str) -> u64 {
 #[test]
 fn echo_client_against_native_server() {
     let (echo, count) = counting_echo();
-    let f = guest("echo_client")
-        .allow("--allow-connect", &echo.to_string())
-        .arg(echo)
-        .run();
+    let f = guest("echo_client").allow("--allow-connect", &echo.to_string()).arg(echo).run();
     f.assert_success();
     let total = number_after(&f.stdout, "echo_client ok: ");
     // The guest verified every byte came back; the peer saw them all.
@@ -101,10 +98,7 @@ fn echo_client_connects_by_name() {
         .arg(format!("localhost:{port}"))
         .run();
     f.assert_success();
-    assert_eq!(
-        count.load(Ordering::SeqCst) as u64,
-        number_after(&f.stdout, "echo_client ok: ")
-    );
+    assert_eq!(count.load(Ordering::SeqCst) as u64, number_after(&f.stdout, "echo_client ok: "));
 }
 
 #[test]
@@ -129,12 +123,7 @@ fn echo_server_serves_several_clients() {
                 s.shutdown(Shutdown::Write).unwrap();
                 let mut back = Vec::new();
                 s.read_to_end(&mut back).unwrap();
-                assert!(
-                    back == data,
-                    "client {i}: echo differs ({} of {} bytes)",
-                    back.len(),
-                    data.len()
-                );
+                assert!(back == data, "client {i}: echo differs ({} of {} bytes)", back.len(), data.len());
             })
         })
         .collect();
@@ -185,10 +174,7 @@ fn udp_server_answers_native_client() {
 
 #[test]
 fn lookup_host_names_numbers_and_denials() {
-    let f = guest("lookup")
-        .allow("--allow-resolve", "localhost")
-        .allow("--allow-resolve", "*.invalid")
-        .run();
+    let f = guest("lookup").allow("--allow-resolve", "localhost").allow("--allow-resolve", "*.invalid").run();
     f.assert_success();
     assert!(f.stdout_has("lookup ok"), "{f}");
 }
@@ -205,20 +191,10 @@ fn read_timeout_expires_on_time() {
         .run();
     f.assert_success();
     let ms = number_after(&f.stdout, "timed out after ");
-    assert!(
-        (150..5000).contains(&ms),
-        "TCP read timed out after {ms} ms:\n{f}"
-    );
+    assert!((150..5000).contains(&ms), "TCP read timed out after {ms} ms:\n{f}");
     let ms = number_after(&f.stdout, "udp timed out after ");
-    assert!(
-        (150..5000).contains(&ms),
-        "UDP recv timed out after {ms} ms:\n{f}"
-    );
-    assert!(
-        start.elapsed() >= Duration::from_millis(300),
-        "two 200 ms timeouts took {:?}",
-        start.elapsed()
-    );
+    assert!((150..5000).contains(&ms), "UDP recv timed out after {ms} ms:\n{f}");
+    assert!(start.elapsed() >= Duration::from_millis(300), "two 200 ms timeouts took {:?}", start.elapsed());
 }
 
 #[test]
@@ -306,16 +282,10 @@ fn connect_outside_the_pool_is_denied_and_peer_sees_nothing() {
         other = free_port();
     }
 
-    let f = guest("denied")
-        .allow("--allow-connect", &format!("127.0.0.1:{other}"))
-        .arg(target)
-        .run();
+    let f = guest("denied").allow("--allow-connect", &format!("127.0.0.1:{other}")).arg(target).run();
     f.assert_success();
     assert!(f.stdout_has("denied ok"), "{f}");
-    assert!(
-        f.stderr.contains(&target.to_string()),
-        "the host should log the denied address:\n{f}"
-    );
+    assert!(f.stderr.contains(&target.to_string()), "the host should log the denied address:\n{f}");
 
     match listener.accept() {
         Err(e) if e.kind() == ErrorKind::WouldBlock => {}
@@ -324,10 +294,7 @@ fn connect_outside_the_pool_is_denied_and_peer_sees_nothing() {
     if let Some(udp) = udp {
         udp.set_nonblocking(true).unwrap();
         let r = udp.recv_from(&mut [0u8; 16]);
-        assert!(
-            matches!(&r, Err(e) if e.kind() == ErrorKind::WouldBlock),
-            "a denied datagram arrived: {r:?}"
-        );
+        assert!(matches!(&r, Err(e) if e.kind() == ErrorKind::WouldBlock), "a denied datagram arrived: {r:?}");
     }
 }
 
@@ -359,9 +326,7 @@ fn named_pools_keep_their_rules_apart() {
 
 #[test]
 fn every_import_rejects_bad_fds() {
-    let f = guest("abi_badf")
-        .allow("--allow-connect", "127.0.0.1:9")
-        .run();
+    let f = guest("abi_badf").allow("--allow-connect", "127.0.0.1:9").run();
     f.assert_success();
     assert!(f.stdout_has("abi_badf ok"), "{f}");
 }

@@ -90,13 +90,7 @@ impl RawAddr {
                 let [a, b, c, d, ..] = self.ip;
                 Ok(SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), self.port).into())
             }
-            2 => Ok(SocketAddrV6::new(
-                Ipv6Addr::from(self.ip),
-                self.port,
-                self.flowinfo,
-                self.scope_id,
-            )
-            .into()),
+            2 => Ok(SocketAddrV6::new(Ipv6Addr::from(self.ip), self.port, self.flowinfo, self.scope_id).into()),
             f => Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("the host returned an address of unknown family {f}"),
@@ -111,12 +105,7 @@ impl From<SocketAddr> for RawAddr {
             SocketAddr::V4(a) => {
                 let mut ip = [0u8; 16];
                 ip[..4].copy_from_slice(&a.ip().octets());
-                RawAddr {
-                    family: Family::Inet4.raw(),
-                    port: a.port(),
-                    ip,
-                    ..RawAddr::default()
-                }
+                RawAddr { family: Family::Inet4.raw(), port: a.port(), ip, ..RawAddr::default() }
             }
             SocketAddr::V6(a) => RawAddr {
                 family: Family::Inet6.raw(),
@@ -172,12 +161,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        for s in [
-            "127.0.0.1:0",
-            "0.0.0.0:65535",
-            "[::1]:80",
-            "[2001:db8::5%4]:1",
-        ] {
+        for s in ["127.0.0.1:0", "0.0.0.0:65535", "[::1]:80", "[2001:db8::5%4]:1"] {
             let a: SocketAddr = s.parse().unwrap();
             assert_eq!(RawAddr::from(a).to_socket_addr().unwrap(), a, "{s}");
         }
@@ -185,14 +169,8 @@ mod tests {
 
     #[test]
     fn unknown_family_is_an_error() {
-        let r = RawAddr {
-            family: 9,
-            ..RawAddr::default()
-        };
-        assert_eq!(
-            r.to_socket_addr().unwrap_err().kind(),
-            io::ErrorKind::InvalidData
-        );
+        let r = RawAddr { family: 9, ..RawAddr::default() };
+        assert_eq!(r.to_socket_addr().unwrap_err().kind(), io::ErrorKind::InvalidData);
         assert!(RawAddr::default().to_socket_addr().is_err());
     }
 }

@@ -194,27 +194,13 @@ impl Errno {
             return ErrorKind::WouldBlock.into();
         }
         let target = addr.map_or(Target::None, Target::Addr);
-        io::Error::new(
-            self.kind(),
-            SockError {
-                errno: self,
-                op,
-                target,
-            },
-        )
+        io::Error::new(self.kind(), SockError { errno: self, op, target })
     }
 
     /// Like [`Errno::error`], for an operation on a host name.
     pub(crate) fn error_for_name(self, op: &'static str, name: &str) -> io::Error {
         let target = Target::Name(name.to_string());
-        io::Error::new(
-            self.kind(),
-            SockError {
-                errno: self,
-                op,
-                target,
-            },
-        )
+        io::Error::new(self.kind(), SockError { errno: self, op, target })
     }
 }
 
@@ -304,10 +290,7 @@ mod tests {
             let std_kind = io::Error::from_raw_os_error(n.into()).kind();
             let ours = Errno::from_raw(n).kind();
             // Kinds that stable Rust cannot name are `Other` here.
-            if !matches!(
-                format!("{std_kind:?}").as_str(),
-                "Uncategorized" | "InProgress" | "FilesystemLoop"
-            ) {
+            if !matches!(format!("{std_kind:?}").as_str(), "Uncategorized" | "InProgress" | "FilesystemLoop") {
                 assert_eq!(ours, std_kind, "errno {n}");
             }
         }
@@ -322,10 +305,7 @@ mod tests {
         assert_eq!(Errno::of(&e), Some(Errno::CONNREFUSED));
 
         let e = Errno::NOTCAPABLE.error("bind to", Some("[::1]:80".parse().unwrap()));
-        assert_eq!(
-            e.to_string(),
-            "bind to [::1]:80: not granted by the address pool"
-        );
+        assert_eq!(e.to_string(), "bind to [::1]:80: not granted by the address pool");
         assert_eq!(e.kind(), ErrorKind::PermissionDenied);
 
         let e = Errno::NOTCONN.error("peer_addr", None);

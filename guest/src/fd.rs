@@ -7,8 +7,8 @@
 //! socket converted to a std type stays in a consistent state; waiting with a
 //! timeout through `poll_oneoff`; pools are found with `fd_prestat_*`.
 
-use std::mem::MaybeUninit;
 use std::io::{self, IoSlice, IoSliceMut};
+use std::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
@@ -185,11 +185,7 @@ pub(crate) fn nonblocking(fd: BorrowedFd<'_>) -> io::Result<bool> {
 /// Turns non-blocking mode on or off, keeping the other fd flags.
 pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
     let flags = fdflags(fd)?;
-    let new = if on {
-        flags | FDFLAGS_NONBLOCK
-    } else {
-        flags & !FDFLAGS_NONBLOCK
-    };
+    let new = if on { flags | FDFLAGS_NONBLOCK } else { flags & !FDFLAGS_NONBLOCK };
     if new == flags {
         return Ok(());
     }
@@ -217,8 +213,7 @@ pub(crate) fn prestat_name(fd: RawFd, len: u32) -> io::Result<String> {
     if let Some(end) = buf.iter().position(|&b| b == 0) {
         buf.truncate(end);
     }
-    String::from_utf8(buf)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "pool name is not UTF-8"))
+    String::from_utf8(buf).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "pool name is not UTF-8"))
 }
 
 /// Waits until `fd` is writable or `timeout` passes, in one `poll_oneoff`.
@@ -249,10 +244,7 @@ pub(crate) fn wait_writable(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result
     Errno::check(r).map_err(|e| e.error("poll_oneoff", None))?;
     // The fd event (if any) says writable, or carries the error that made
     // it so; only the clock firing means the time ran out.
-    match events[..n.min(2)]
-        .iter()
-        .find(|e| e.ty == EVENTTYPE_FD_WRITE)
-    {
+    match events[..n.min(2)].iter().find(|e| e.ty == EVENTTYPE_FD_WRITE) {
         Some(ev) if ev.error != 0 => Err(Errno::from_raw(ev.error).error("poll", None)),
         Some(_) => Ok(true),
         None => Ok(false),

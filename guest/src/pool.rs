@@ -71,10 +71,7 @@ impl Pool {
         let mut pools = Vec::new();
         for fd in FIRST_PREOPEN..MAX_SCAN {
             match fd::prestat(fd) {
-                Ok(p) if p.tag == PRESTAT_POOL => pools.push(Pool {
-                    fd,
-                    name: fd::prestat_name(fd, p.name_len)?,
-                }),
+                Ok(p) if p.tag == PRESTAT_POOL => pools.push(Pool { fd, name: fd::prestat_name(fd, p.name_len)? }),
                 // Directories and anything else preopened: skip.
                 Ok(_) => {}
                 // The first fd that is not preopened ends the list.
@@ -127,16 +124,13 @@ impl Pool {
                  (run it with --allow-connect/--allow-bind rules)",
             )),
             1 => Ok(pools.remove(0)),
-            _ => pools
-                .into_iter()
-                .find(|p| p.name == DEFAULT_NAME)
-                .ok_or_else(|| {
-                    io::Error::new(
-                        io::ErrorKind::NotFound,
-                        "several address pools granted and none is named `default`: \
+            _ => pools.into_iter().find(|p| p.name == DEFAULT_NAME).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "several address pools granted and none is named `default`: \
                          pick one with Pool::by_name",
-                    )
-                }),
+                )
+            }),
         }
     }
 
@@ -148,15 +142,9 @@ impl Pool {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn by_name(name: &str) -> io::Result<Pool> {
-        Pool::all()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    format!("no address pool named `{name}` was granted"),
-                )
-            })
+        Pool::all()?.into_iter().find(|p| p.name == name).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, format!("no address pool named `{name}` was granted"))
+        })
     }
 
     /// The pool's name (`default` unless the host named it with `--pool`).
@@ -187,8 +175,8 @@ impl Pool {
         family: Option<Family>,
         ty: Option<SockType>,
     ) -> io::Result<Vec<SocketAddr>> {
-        let host_len = u32::try_from(host.len())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "host name too long"))?;
+        let host_len =
+            u32::try_from(host.len()).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "host name too long"))?;
         let family = family.map_or(0, Family::raw);
         let ty = ty.map_or(0, SockType::raw);
         // Most names have a handful of addresses; retry once with the exact
@@ -243,10 +231,7 @@ impl AsRawFd for Pool {
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pool")
-            .field("fd", &self.fd)
-            .field("name", &self.name)
-            .finish()
+        f.debug_struct("Pool").field("fd", &self.fd).field("name", &self.name).finish()
     }
 }
 
@@ -257,9 +242,6 @@ mod tests {
     #[test]
     fn unsupported_off_wasi() {
         assert_eq!(Pool::all().unwrap_err().kind(), io::ErrorKind::Unsupported);
-        assert_eq!(
-            Pool::default().unwrap_err().kind(),
-            io::ErrorKind::Unsupported
-        );
+        assert_eq!(Pool::default().unwrap_err().kind(), io::ErrorKind::Unsupported);
     }
 }

@@ -106,10 +106,7 @@ pub struct Socket {
 fn timeout_ns(t: Option<Duration>) -> io::Result<u64> {
     match t {
         None => Ok(0),
-        Some(d) if d.is_zero() => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "cannot set a 0 duration timeout",
-        )),
+        Some(d) if d.is_zero() => Err(io::Error::new(io::ErrorKind::InvalidInput, "cannot set a 0 duration timeout")),
         // Sub-nanosecond remainders are impossible; saturate absurdly long ones.
         Some(d) => Ok(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
     }
@@ -147,9 +144,7 @@ impl Socket {
         let r = unsafe { sys::open(pool.as_raw_fd(), family.raw(), ty.raw(), &mut fd) };
         cvt(r, "open socket", None)?;
         // SAFETY: on success the host handed us a fresh fd that nothing else owns.
-        Ok(Socket {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        })
+        Ok(Socket { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
     }
 
     fn raw(&self) -> Fd {
@@ -192,11 +187,7 @@ impl Socket {
     pub fn bind(&self, addr: &SocketAddr) -> io::Result<()> {
         let raw = RawAddr::from(*addr);
         // SAFETY: `raw` is a valid address record.
-        cvt(
-            unsafe { sys::bind(self.raw(), &raw) },
-            "bind to",
-            Some(*addr),
-        )
+        cvt(unsafe { sys::bind(self.raw(), &raw) }, "bind to", Some(*addr))
     }
 
     /// Marks a bound stream socket as listening, with room for `backlog`
@@ -231,9 +222,7 @@ impl Socket {
         let r = unsafe { sys::accept(self.raw(), 0, &mut fd, &mut raw) };
         Errno::check(r).map_err(|e| self.fail_local(e, "accept on"))?;
         // SAFETY: on success the host handed us a fresh fd that nothing else owns.
-        let sock = Socket {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        };
+        let sock = Socket { fd: unsafe { OwnedFd::from_raw_fd(fd) } };
         Ok((sock, raw.to_socket_addr()?))
     }
 
@@ -250,11 +239,7 @@ impl Socket {
     pub fn connect(&self, addr: &SocketAddr) -> io::Result<()> {
         let raw = RawAddr::from(*addr);
         // SAFETY: `raw` is a valid address record.
-        cvt(
-            unsafe { sys::connect(self.raw(), &raw) },
-            "connect to",
-            Some(*addr),
-        )
+        cvt(unsafe { sys::connect(self.raw(), &raw) }, "connect to", Some(*addr))
     }
 
     /// Connects with a time limit: a non-blocking connect, then one
@@ -271,19 +256,12 @@ impl Socket {
     /// ```
     pub fn connect_timeout(&self, addr: &SocketAddr, timeout: Duration) -> io::Result<()> {
         if timeout.is_zero() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "cannot set a 0 duration timeout",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "cannot set a 0 duration timeout"));
         }
         let was_nonblocking = self.nonblocking()?;
         self.set_nonblocking(true)?;
         let result = self.connect_and_wait(addr, timeout);
-        let restored = if was_nonblocking {
-            Ok(())
-        } else {
-            self.set_nonblocking(false)
-        };
+        let restored = if was_nonblocking { Ok(()) } else { self.set_nonblocking(false) };
         result.and(restored)
     }
 
@@ -334,20 +312,8 @@ impl Socket {
     pub fn recv_with_flags(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
         let mut n = 0u32;
         // SAFETY: `buf` is valid for `len32(buf.len())` bytes, `n` for the count.
-        let r = unsafe {
-            sys::recv(
-                self.raw(),
-                buf.as_mut_ptr(),
-                len32(buf.len()),
-                flags.raw(),
-                &mut n,
-            )
-        };
-        let op = if flags.0 & RecvFlags::PEEK.0 != 0 {
-            "peek from"
-        } else {
-            "recv from"
-        };
+        let r = unsafe { sys::recv(self.raw(), buf.as_mut_ptr(), len32(buf.len()), flags.raw(), &mut n) };
+        let op = if flags.0 & RecvFlags::PEEK.0 != 0 { "peek from" } else { "recv from" };
         Errno::check(r).map_err(|e| self.fail_peer(e, op))?;
         Ok(n as usize)
     }
@@ -377,25 +343,13 @@ impl Socket {
     }
 
     /// [`recv_from`](Socket::recv_from) with [`RecvFlags`].
-    pub fn recv_from_with_flags(
-        &self,
-        buf: &mut [u8],
-        flags: RecvFlags,
-    ) -> io::Result<(usize, SocketAddr)> {
+    pub fn recv_from_with_flags(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<(usize, SocketAddr)> {
         let mut n = 0u32;
         let mut raw = RawAddr::default();
         // SAFETY: `buf` is valid for `len32(buf.len())` bytes; `n` and `raw`
         // are valid places for the results.
-        let r = unsafe {
-            sys::recv_from(
-                self.raw(),
-                buf.as_mut_ptr(),
-                len32(buf.len()),
-                flags.raw(),
-                &mut n,
-                &mut raw,
-            )
-        };
+        let r =
+            unsafe { sys::recv_from(self.raw(), buf.as_mut_ptr(), len32(buf.len()), flags.raw(), &mut n, &mut raw) };
         Errno::check(r).map_err(|e| self.fail_local(e, "recv_from on"))?;
         Ok((n as usize, raw.to_socket_addr()?))
     }
@@ -421,8 +375,7 @@ impl Socket {
         let mut n = 0u32;
         // SAFETY: `buf` is valid for `len32(buf.len())` bytes, `raw` is a valid
         // address record, `n` a valid place for the count.
-        let r =
-            unsafe { sys::send_to(self.raw(), buf.as_ptr(), len32(buf.len()), 0, &raw, &mut n) };
+        let r = unsafe { sys::send_to(self.raw(), buf.as_ptr(), len32(buf.len()), 0, &raw, &mut n) };
         cvt(r, "send to", Some(*addr))?;
         Ok(n as usize)
     }
@@ -445,11 +398,7 @@ impl Socket {
         Errno::check(r).map_err(|e| self.fail_peer(e, "shutdown of connection to"))
     }
 
-    fn get_addr(
-        &self,
-        op: &'static str,
-        f: impl FnOnce(Fd, *mut RawAddr) -> i32,
-    ) -> io::Result<SocketAddr> {
+    fn get_addr(&self, op: &'static str, f: impl FnOnce(Fd, *mut RawAddr) -> i32) -> io::Result<SocketAddr> {
         let mut raw = RawAddr::default();
         cvt(f(self.raw(), &mut raw), op, None)?;
         raw.to_socket_addr()
@@ -472,19 +421,12 @@ impl Socket {
         match fd::filetype(self.fd.as_fd())? {
             5 => Ok(SockType::Datagram),
             6 => Ok(SockType::Stream),
-            other => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("fd is not a socket (filetype {other})"),
-            )),
+            other => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("fd is not a socket (filetype {other})"))),
         }
     }
 
     /// Reads an option through a `get_*` import.
-    fn get<T: Copy + Default>(
-        &self,
-        op: &'static str,
-        f: impl FnOnce(Fd, *mut T) -> i32,
-    ) -> io::Result<T> {
+    fn get<T: Copy + Default>(&self, op: &'static str, f: impl FnOnce(Fd, *mut T) -> i32) -> io::Result<T> {
         let mut v = T::default();
         cvt(f(self.raw(), &mut v), op, None)?;
         Ok(v)
@@ -498,25 +440,19 @@ impl Socket {
     /// Sets `SO_REUSEADDR` (before `bind`).
     pub fn set_reuse_address(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_reuse_address", unsafe {
-            sys::set_reuse_addr(self.raw(), on.into())
-        })
+        self.set("set_reuse_address", unsafe { sys::set_reuse_addr(self.raw(), on.into()) })
     }
 
     /// Gets `SO_REUSEADDR`.
     pub fn reuse_address(&self) -> io::Result<bool> {
         // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("reuse_address", |fd, p| unsafe {
-            sys::get_reuse_addr(fd, p)
-        })? != 0)
+        Ok(self.get("reuse_address", |fd, p| unsafe { sys::get_reuse_addr(fd, p) })? != 0)
     }
 
     /// Sets `SO_REUSEPORT` (before `bind`).
     pub fn set_reuse_port(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_reuse_port", unsafe {
-            sys::set_reuse_port(self.raw(), on.into())
-        })
+        self.set("set_reuse_port", unsafe { sys::set_reuse_port(self.raw(), on.into()) })
     }
 
     /// Gets `SO_REUSEPORT`.
@@ -528,34 +464,26 @@ impl Socket {
     /// Sets `SO_RCVBUF` (the kernel may round or double it).
     pub fn set_recv_buffer_size(&self, size: usize) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_recv_buffer_size", unsafe {
-            sys::set_recv_buf_size(self.raw(), len32(size))
-        })
+        self.set("set_recv_buffer_size", unsafe { sys::set_recv_buf_size(self.raw(), len32(size)) })
     }
 
     /// Gets `SO_RCVBUF`.
     pub fn recv_buffer_size(&self) -> io::Result<usize> {
         // SAFETY: `p` points to a `u32` owned by `get`.
-        let v = self.get("recv_buffer_size", |fd, p| unsafe {
-            sys::get_recv_buf_size(fd, p)
-        })?;
+        let v = self.get("recv_buffer_size", |fd, p| unsafe { sys::get_recv_buf_size(fd, p) })?;
         Ok(v as usize)
     }
 
     /// Sets `SO_SNDBUF` (the kernel may round or double it).
     pub fn set_send_buffer_size(&self, size: usize) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_send_buffer_size", unsafe {
-            sys::set_send_buf_size(self.raw(), len32(size))
-        })
+        self.set("set_send_buffer_size", unsafe { sys::set_send_buf_size(self.raw(), len32(size)) })
     }
 
     /// Gets `SO_SNDBUF`.
     pub fn send_buffer_size(&self) -> io::Result<usize> {
         // SAFETY: `p` points to a `u32` owned by `get`.
-        let v = self.get("send_buffer_size", |fd, p| unsafe {
-            sys::get_send_buf_size(fd, p)
-        })?;
+        let v = self.get("send_buffer_size", |fd, p| unsafe { sys::get_send_buf_size(fd, p) })?;
         Ok(v as usize)
     }
 
@@ -572,17 +500,13 @@ impl Socket {
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         let ns = timeout_ns(timeout)?;
         // SAFETY: no pointers.
-        self.set("set_read_timeout", unsafe {
-            sys::set_recv_timeout(self.raw(), ns)
-        })
+        self.set("set_read_timeout", unsafe { sys::set_recv_timeout(self.raw(), ns) })
     }
 
     /// Gets the read timeout.
     pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
         // SAFETY: `p` points to a `u64` owned by `get`.
-        let ns = self.get("read_timeout", |fd, p| unsafe {
-            sys::get_recv_timeout(fd, p)
-        })?;
+        let ns = self.get("read_timeout", |fd, p| unsafe { sys::get_recv_timeout(fd, p) })?;
         Ok((ns != 0).then(|| Duration::from_nanos(ns)))
     }
 
@@ -590,17 +514,13 @@ impl Socket {
     pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         let ns = timeout_ns(timeout)?;
         // SAFETY: no pointers.
-        self.set("set_write_timeout", unsafe {
-            sys::set_send_timeout(self.raw(), ns)
-        })
+        self.set("set_write_timeout", unsafe { sys::set_send_timeout(self.raw(), ns) })
     }
 
     /// Gets the write timeout.
     pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
         // SAFETY: `p` points to a `u64` owned by `get`.
-        let ns = self.get("write_timeout", |fd, p| unsafe {
-            sys::get_send_timeout(fd, p)
-        })?;
+        let ns = self.get("write_timeout", |fd, p| unsafe { sys::get_send_timeout(fd, p) })?;
         Ok((ns != 0).then(|| Duration::from_nanos(ns)))
     }
 
@@ -618,9 +538,7 @@ impl Socket {
     /// ```
     pub fn set_nodelay(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_nodelay", unsafe {
-            sys::set_nodelay(self.raw(), on.into())
-        })
+        self.set("set_nodelay", unsafe { sys::set_nodelay(self.raw(), on.into()) })
     }
 
     /// Gets `TCP_NODELAY`.
@@ -632,9 +550,7 @@ impl Socket {
     /// Sets `SO_KEEPALIVE`.
     pub fn set_keepalive(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_keepalive", unsafe {
-            sys::set_keepalive(self.raw(), on.into())
-        })
+        self.set("set_keepalive", unsafe { sys::set_keepalive(self.raw(), on.into()) })
     }
 
     /// Gets `SO_KEEPALIVE`.
@@ -651,9 +567,7 @@ impl Socket {
             None => (0, 0),
         };
         // SAFETY: no pointers.
-        self.set("set_linger", unsafe {
-            sys::set_linger(self.raw(), on, secs)
-        })
+        self.set("set_linger", unsafe { sys::set_linger(self.raw(), on, secs) })
     }
 
     /// Gets `SO_LINGER`.
@@ -669,9 +583,7 @@ impl Socket {
     /// IPv4-mapped traffic out.
     pub fn set_only_v6(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_only_v6", unsafe {
-            sys::set_v6only(self.raw(), on.into())
-        })
+        self.set("set_only_v6", unsafe { sys::set_v6only(self.raw(), on.into()) })
     }
 
     /// Gets `IPV6_V6ONLY`.
@@ -696,9 +608,7 @@ impl Socket {
     /// address the pool grants).
     pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_broadcast", unsafe {
-            sys::set_broadcast(self.raw(), on.into())
-        })
+        self.set("set_broadcast", unsafe { sys::set_broadcast(self.raw(), on.into()) })
     }
 
     /// Gets `SO_BROADCAST`.
@@ -711,33 +621,25 @@ impl Socket {
     /// by the socket's family).
     pub fn set_multicast_loop(&self, on: bool) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_multicast_loop", unsafe {
-            sys::set_multicast_loop(self.raw(), on.into())
-        })
+        self.set("set_multicast_loop", unsafe { sys::set_multicast_loop(self.raw(), on.into()) })
     }
 
     /// Gets multicast loopback.
     pub fn multicast_loop(&self) -> io::Result<bool> {
         // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("multicast_loop", |fd, p| unsafe {
-            sys::get_multicast_loop(fd, p)
-        })? != 0)
+        Ok(self.get("multicast_loop", |fd, p| unsafe { sys::get_multicast_loop(fd, p) })? != 0)
     }
 
     /// Sets the multicast TTL (`IP_MULTICAST_TTL`/`IPV6_MULTICAST_HOPS`).
     pub fn set_multicast_ttl(&self, ttl: u32) -> io::Result<()> {
         // SAFETY: no pointers.
-        self.set("set_multicast_ttl", unsafe {
-            sys::set_multicast_ttl(self.raw(), ttl)
-        })
+        self.set("set_multicast_ttl", unsafe { sys::set_multicast_ttl(self.raw(), ttl) })
     }
 
     /// Gets the multicast TTL.
     pub fn multicast_ttl(&self) -> io::Result<u32> {
         // SAFETY: `p` points to a `u32` owned by `get`.
-        self.get("multicast_ttl", |fd, p| unsafe {
-            sys::get_multicast_ttl(fd, p)
-        })
+        self.get("multicast_ttl", |fd, p| unsafe { sys::get_multicast_ttl(fd, p) })
     }
 
     /// Joins multicast `group` on `interface`. The pool must grant the group
@@ -789,9 +691,7 @@ impl Socket {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        Ok(self
-            .take_errno()?
-            .map(|e| self.fail_peer(e, "pending error on connection to")))
+        Ok(self.take_errno()?.map(|e| self.fail_peer(e, "pending error on connection to")))
     }
 
     /// Switches non-blocking mode (`fd_fdstat_set_flags`, exactly as std
@@ -941,14 +841,8 @@ mod tests {
     #[test]
     fn timeouts() {
         assert_eq!(timeout_ns(None).unwrap(), 0);
-        assert_eq!(
-            timeout_ns(Some(Duration::from_millis(200))).unwrap(),
-            200_000_000
-        );
-        assert_eq!(
-            timeout_ns(Some(Duration::ZERO)).unwrap_err().kind(),
-            io::ErrorKind::InvalidInput
-        );
+        assert_eq!(timeout_ns(Some(Duration::from_millis(200))).unwrap(), 200_000_000);
+        assert_eq!(timeout_ns(Some(Duration::ZERO)).unwrap_err().kind(), io::ErrorKind::InvalidInput);
         assert_eq!(timeout_ns(Some(Duration::MAX)).unwrap(), u64::MAX);
     }
 

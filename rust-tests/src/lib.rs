@@ -23,16 +23,13 @@ macro_rules! ensure {
 
 /// The `i`-th program argument (1-based, like argv), or an error naming it.
 pub fn arg(i: usize, what: &str) -> Result<String, String> {
-    std::env::args()
-        .nth(i)
-        .ok_or_else(|| format!("missing argument {i}: {what}"))
+    std::env::args().nth(i).ok_or_else(|| format!("missing argument {i}: {what}"))
 }
 
 /// The `i`-th argument parsed as a socket address.
 pub fn addr_arg(i: usize, what: &str) -> Result<SocketAddr, String> {
     let s = arg(i, what)?;
-    s.parse()
-        .map_err(|e| format!("argument {i} ({what}) {s:?}: {e}"))
+    s.parse().map_err(|e| format!("argument {i} ({what}) {s:?}: {e}"))
 }
 
 /// Prints a line on stdout and flushes it, so the test harness sees it at once.
@@ -43,27 +40,18 @@ pub fn say(line: impl AsRef<str>) {
 }
 
 /// Checks that `r` failed with `kind` and returns the error for further checks.
-pub fn expect_err<T: Debug>(
-    r: io::Result<T>,
-    kind: io::ErrorKind,
-    what: &str,
-) -> Result<io::Error, String> {
+pub fn expect_err<T: Debug>(r: io::Result<T>, kind: io::ErrorKind, what: &str) -> Result<io::Error, String> {
     match r {
         Ok(v) => Err(format!("{what}: expected {kind:?}, got Ok({v:?})")),
         Err(e) if e.kind() == kind => {
             say(format!("{what}: {kind:?} as expected ({e})"));
             Ok(e)
         }
-        Err(e) => Err(format!(
-            "{what}: expected {kind:?}, got {:?}: {e}",
-            e.kind()
-        )),
+        Err(e) => Err(format!("{what}: expected {kind:?}, got {:?}: {e}", e.kind())),
     }
 }
 
 /// A recognisable test payload of `len` bytes, different for each `seed`.
 pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
-        .collect()
+    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }

@@ -163,7 +163,7 @@ struct Peer {
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        drop(self.stdin.take());
+        self.stdin = None; // closing its stdin tells the peer to exit
         let deadline = Instant::now() + Duration::from_secs(2);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {

@@ -88,12 +88,9 @@ fn resolve_str(s: &str, pool: Option<&Pool>) -> io::Result<vec::IntoIter<SocketA
 
 /// Splits `"host:port"` at the last colon, with std's error messages.
 fn split_host_port(s: &str) -> io::Result<(&str, u16)> {
-    let (host, port) = s
-        .rsplit_once(':')
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "invalid socket address"))?;
-    let port = port
-        .parse()
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "invalid port value"))?;
+    let (host, port) =
+        s.rsplit_once(':').ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "invalid socket address"))?;
+    let port = port.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "invalid port value"))?;
     Ok((host, port))
 }
 
@@ -189,9 +186,7 @@ impl Iterator for LookupHost {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn lookup_host(host: &str) -> io::Result<LookupHost> {
-    Ok(LookupHost {
-        addrs: resolve(host, 0, None)?,
-    })
+    Ok(LookupHost { addrs: resolve(host, 0, None)? })
 }
 
 /// [`lookup_host`] through a given pool.
@@ -202,9 +197,7 @@ pub fn lookup_host(host: &str) -> io::Result<LookupHost> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn lookup_host_in(pool: &Pool, host: &str) -> io::Result<LookupHost> {
-    Ok(LookupHost {
-        addrs: resolve(host, 0, Some(pool))?,
-    })
+    Ok(LookupHost { addrs: resolve(host, 0, Some(pool))? })
 }
 
 #[cfg(test)]
@@ -219,35 +212,15 @@ mod tests {
     fn literals_need_no_host() {
         let a: SocketAddr = "10.0.0.1:5".parse().unwrap();
         assert_eq!(v(a.to_socket_addrs().unwrap()), ["10.0.0.1:5"]);
-        assert_eq!(
-            v("127.0.0.1:80".to_socket_addrs().unwrap()),
-            ["127.0.0.1:80"]
-        );
+        assert_eq!(v("127.0.0.1:80".to_socket_addrs().unwrap()), ["127.0.0.1:80"]);
         assert_eq!(v("[::1]:443".to_socket_addrs().unwrap()), ["[::1]:443"]);
-        assert_eq!(
-            v(String::from("1.2.3.4:9").to_socket_addrs().unwrap()),
-            ["1.2.3.4:9"]
-        );
+        assert_eq!(v(String::from("1.2.3.4:9").to_socket_addrs().unwrap()), ["1.2.3.4:9"]);
         assert_eq!(v(("::1", 7).to_socket_addrs().unwrap()), ["[::1]:7"]);
-        assert_eq!(
-            v((String::from("8.8.8.8"), 53).to_socket_addrs().unwrap()),
-            ["8.8.8.8:53"]
-        );
-        assert_eq!(
-            v((Ipv4Addr::LOCALHOST, 1).to_socket_addrs().unwrap()),
-            ["127.0.0.1:1"]
-        );
-        assert_eq!(
-            v((IpAddr::from(Ipv6Addr::LOCALHOST), 2)
-                .to_socket_addrs()
-                .unwrap()),
-            ["[::1]:2"]
-        );
+        assert_eq!(v((String::from("8.8.8.8"), 53).to_socket_addrs().unwrap()), ["8.8.8.8:53"]);
+        assert_eq!(v((Ipv4Addr::LOCALHOST, 1).to_socket_addrs().unwrap()), ["127.0.0.1:1"]);
+        assert_eq!(v((IpAddr::from(Ipv6Addr::LOCALHOST), 2).to_socket_addrs().unwrap()), ["[::1]:2"]);
         let list = [a, "[::1]:1".parse().unwrap()];
-        assert_eq!(
-            v((&list[..]).to_socket_addrs().unwrap()),
-            ["10.0.0.1:5", "[::1]:1"]
-        );
+        assert_eq!(v((&list[..]).to_socket_addrs().unwrap()), ["10.0.0.1:5", "[::1]:1"]);
         assert_eq!(v((&&"1.1.1.1:1").to_socket_addrs().unwrap()), ["1.1.1.1:1"]);
         assert_eq!(v(lookup_host("192.0.2.7").unwrap()), ["192.0.2.7:0"]);
         assert_eq!(v(lookup_host("::1").unwrap()), ["[::1]:0"]);
@@ -269,10 +242,7 @@ mod tests {
 
     #[test]
     fn split() {
-        assert_eq!(
-            split_host_port("example.com:80").unwrap(),
-            ("example.com", 80)
-        );
+        assert_eq!(split_host_port("example.com:80").unwrap(), ("example.com", 80));
         assert_eq!(split_host_port("a:b:1").unwrap(), ("a:b", 1));
     }
 
@@ -282,9 +252,6 @@ mod tests {
     fn names_need_the_host() {
         let e = "localhost:80".to_socket_addrs().unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::Unsupported);
-        assert_eq!(
-            lookup_host("localhost").unwrap_err().kind(),
-            io::ErrorKind::Unsupported
-        );
+        assert_eq!(lookup_host("localhost").unwrap_err().kind(), io::ErrorKind::Unsupported);
     }
 }

@@ -501,9 +501,7 @@ macro_rules! fd_conversions {
 
         impl From<OwnedFd> for $t {
             fn from(fd: OwnedFd) -> $t {
-                $t {
-                    inner: Socket::from(fd),
-                }
+                $t { inner: Socket::from(fd) }
             }
         }
 

@@ -103,10 +103,7 @@ impl UdpSocket {
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         match addr.to_socket_addrs()?.next() {
             Some(a) => self.inner.send_to(buf, &a),
-            None => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "no addresses to send data to",
-            )),
+            None => Err(io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")),
         }
     }
 
@@ -216,27 +213,23 @@ impl UdpSocket {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn join_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> io::Result<()> {
-        self.inner
-            .join_multicast(&IpAddr::V4(*multiaddr), v4_interface(interface))
+        self.inner.join_multicast(&IpAddr::V4(*multiaddr), v4_interface(interface))
     }
 
     /// Joins IPv6 multicast group `multiaddr` on interface index `interface`
     /// (0: any).
     pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        self.inner
-            .join_multicast(&IpAddr::V6(*multiaddr), interface)
+        self.inner.join_multicast(&IpAddr::V6(*multiaddr), interface)
     }
 
     /// Leaves an IPv4 multicast group.
     pub fn leave_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> io::Result<()> {
-        self.inner
-            .leave_multicast(&IpAddr::V4(*multiaddr), v4_interface(interface))
+        self.inner.leave_multicast(&IpAddr::V4(*multiaddr), v4_interface(interface))
     }
 
     /// Leaves an IPv6 multicast group.
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        self.inner
-            .leave_multicast(&IpAddr::V6(*multiaddr), interface)
+        self.inner.leave_multicast(&IpAddr::V6(*multiaddr), interface)
     }
 
     /// Reads and clears the pending socket error.

@@ -16,10 +16,7 @@ fn parse_spec() -> Vec<Decl> {
         .map(|l| {
             let (name, rest) = l.split_once('(').expect("spec line has `(`");
             let params = rest.strip_suffix(')').expect("spec line ends with `)`");
-            (
-                name.trim().to_string(),
-                parse_params(params, |t| t.to_string()),
-            )
+            (name.trim().to_string(), parse_params(params, |t| t.to_string()))
         })
         .collect()
 }
@@ -43,10 +40,7 @@ fn spec_type(rust: &str) -> String {
         "RawAddr" => "addr".to_string(),
         other => other.to_string(),
     };
-    match rust
-        .strip_prefix("*mut ")
-        .or_else(|| rust.strip_prefix("*const "))
-    {
+    match rust.strip_prefix("*mut ").or_else(|| rust.strip_prefix("*const ")) {
         Some(t) => format!("*{}", base(t)),
         None => base(&rust),
     }

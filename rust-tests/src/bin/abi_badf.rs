@@ -29,30 +29,14 @@ fn call_all(fd: Fd) -> Vec<(&'static str, i32)> {
             ("connect", sys::connect(fd, &addr)),
             ("recv", sys::recv(fd, buf.as_mut_ptr(), 16, 0, &mut n32)),
             ("send", sys::send(fd, buf.as_ptr(), 16, 0, &mut n32)),
-            (
-                "recv_from",
-                sys::recv_from(fd, buf.as_mut_ptr(), 16, 0, &mut n32, &mut addr),
-            ),
-            (
-                "send_to",
-                sys::send_to(fd, buf.as_ptr(), 16, 0, &addr, &mut n32),
-            ),
+            ("recv_from", sys::recv_from(fd, buf.as_mut_ptr(), 16, 0, &mut n32, &mut addr)),
+            ("send_to", sys::send_to(fd, buf.as_ptr(), 16, 0, &addr, &mut n32)),
             ("shutdown", sys::shutdown(fd, 3)),
             ("addr_local", sys::addr_local(fd, &mut addr)),
             ("addr_remote", sys::addr_remote(fd, &mut addr)),
             (
                 "addr_resolve",
-                sys::addr_resolve(
-                    fd,
-                    host.as_ptr(),
-                    host.len() as u32,
-                    80,
-                    0,
-                    0,
-                    addrs.as_mut_ptr(),
-                    4,
-                    &mut n32,
-                ),
+                sys::addr_resolve(fd, host.as_ptr(), host.len() as u32, 80, 0, 0, addrs.as_mut_ptr(), 4, &mut n32),
             ),
             ("set_reuse_addr", sys::set_reuse_addr(fd, 1)),
             ("get_reuse_addr", sys::get_reuse_addr(fd, &mut b)),
@@ -112,11 +96,7 @@ fn main() -> Res {
     for w in &wrong {
         say(w);
     }
-    ensure!(
-        wrong.is_empty(),
-        "{} imports gave the wrong errno",
-        wrong.len()
-    );
+    ensure!(wrong.is_empty(), "{} imports gave the wrong errno", wrong.len());
     say("abi_badf ok: 45 imports checked on a closed fd and on stdout");
     Ok(())
 }

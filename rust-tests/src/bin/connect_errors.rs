@@ -17,32 +17,18 @@ fn main() -> Res {
     let closed = addr_arg(1, "closed port")?;
     let echo = addr_arg(2, "echo server")?;
 
-    let e = expect_err(
-        TcpStream::connect(closed),
-        ErrorKind::ConnectionRefused,
-        "connect",
-    )?;
+    let e = expect_err(TcpStream::connect(closed), ErrorKind::ConnectionRefused, "connect")?;
     let msg = e.to_string();
-    ensure!(
-        msg.contains(&format!("connect to {closed}")) && msg.contains("refused"),
-        "message: {msg}"
-    );
+    ensure!(msg.contains(&format!("connect to {closed}")) && msg.contains("refused"), "message: {msg}");
     expect_err(
         TcpStream::connect_timeout(&closed, Duration::from_secs(5)),
         ErrorKind::ConnectionRefused,
         "connect_timeout",
     )?;
-    expect_err(
-        TcpStream::connect_timeout(&echo, Duration::ZERO),
-        ErrorKind::InvalidInput,
-        "zero timeout",
-    )?;
+    expect_err(TcpStream::connect_timeout(&echo, Duration::ZERO), ErrorKind::InvalidInput, "zero timeout")?;
 
     let mut s = TcpStream::connect_timeout(&echo, Duration::from_secs(5))?;
-    ensure!(
-        !s.socket().nonblocking()?,
-        "connect_timeout left the stream non-blocking"
-    );
+    ensure!(!s.socket().nonblocking()?, "connect_timeout left the stream non-blocking");
     ensure!(s.peer_addr()? == echo, "peer {}", s.peer_addr()?);
     s.write_all(b"timely")?;
     let mut back = [0u8; 6];
@@ -70,19 +56,12 @@ fn main() -> Res {
         }
     }
     let (elapsed, e) = timed_out.ok_or("a listener with a full queue kept accepting")?;
-    say(format!(
-        "connect_timeout: TimedOut after {} ms ({e}) with {} queued",
-        elapsed.as_millis(),
-        queued.len()
-    ));
+    say(format!("connect_timeout: TimedOut after {} ms ({e}) with {} queued", elapsed.as_millis(), queued.len()));
     ensure!(
         elapsed >= timeout * 3 / 4 && elapsed < Duration::from_secs(5),
         "connect_timeout took {elapsed:?} for {timeout:?}"
     );
-    ensure!(
-        e.to_string().contains(&full_addr.to_string()),
-        "message: {e}"
-    );
+    ensure!(e.to_string().contains(&full_addr.to_string()), "message: {e}");
 
     let first = TcpListener::bind("127.0.0.1:0")?;
     let taken = first.local_addr()?;

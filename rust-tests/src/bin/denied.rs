@@ -12,20 +12,9 @@ use wasock_rust_tests::{addr_arg, ensure, expect_err, say, Res};
 fn main() -> Res {
     let target = addr_arg(1, "address outside the pool")?;
 
-    let e = expect_err(
-        TcpStream::connect(target),
-        ErrorKind::PermissionDenied,
-        "connect",
-    )?;
-    ensure!(
-        Errno::of(&e) == Some(Errno::NOTCAPABLE),
-        "errno {:?}",
-        Errno::of(&e)
-    );
-    ensure!(
-        e.to_string().contains(&target.to_string()),
-        "message does not name {target}: {e}"
-    );
+    let e = expect_err(TcpStream::connect(target), ErrorKind::PermissionDenied, "connect")?;
+    ensure!(Errno::of(&e) == Some(Errno::NOTCAPABLE), "errno {:?}", Errno::of(&e));
+    ensure!(e.to_string().contains(&target.to_string()), "message does not name {target}: {e}");
 
     expect_err(
         TcpStream::connect_timeout(&target, std::time::Duration::from_secs(2)),
@@ -34,27 +23,11 @@ fn main() -> Res {
     )?;
 
     let udp = Socket::new(Family::of(&target), SockType::Datagram)?;
-    expect_err(
-        udp.send_to(b"x", &target),
-        ErrorKind::PermissionDenied,
-        "send_to",
-    )?;
-    expect_err(
-        udp.connect(&target),
-        ErrorKind::PermissionDenied,
-        "udp connect",
-    )?;
+    expect_err(udp.send_to(b"x", &target), ErrorKind::PermissionDenied, "send_to")?;
+    expect_err(udp.connect(&target), ErrorKind::PermissionDenied, "udp connect")?;
 
-    expect_err(
-        TcpListener::bind("127.0.0.1:0"),
-        ErrorKind::PermissionDenied,
-        "bind",
-    )?;
-    expect_err(
-        lookup_host("localhost"),
-        ErrorKind::PermissionDenied,
-        "resolve",
-    )?;
+    expect_err(TcpListener::bind("127.0.0.1:0"), ErrorKind::PermissionDenied, "bind")?;
+    expect_err(lookup_host("localhost"), ErrorKind::PermissionDenied, "resolve")?;
     say("denied ok");
     Ok(())
 }

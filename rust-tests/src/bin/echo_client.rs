@@ -23,18 +23,12 @@ fn main() -> Res {
     ensure!(stream.nodelay()?, "nodelay did not stick");
 
     let mut total = 0;
-    for (i, len) in [1usize, 1000, 64 * 1024, 300 * 1024]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, len) in [1usize, 1000, 64 * 1024, 300 * 1024].into_iter().enumerate() {
         let data = pattern(len, i as u8);
         stream.write_all(&data)?;
         let mut back = vec![0u8; len];
         stream.read_exact(&mut back)?;
-        ensure!(
-            back == data,
-            "payload {i} ({len} bytes) came back different"
-        );
+        ensure!(back == data, "payload {i} ({len} bytes) came back different");
         total += len;
     }
 
@@ -60,11 +54,8 @@ fn main() -> Res {
     let mut got = 0;
     while got < want.len() {
         let n = {
-            let (a_rest, b_rest): (&mut [u8], &mut [u8]) = if got < 6 {
-                (&mut a[got..], &mut b[..])
-            } else {
-                (&mut [][..], &mut b[got - 6..])
-            };
+            let (a_rest, b_rest): (&mut [u8], &mut [u8]) =
+                if got < 6 { (&mut a[got..], &mut b[..]) } else { (&mut [][..], &mut b[got - 6..]) };
             let mut bufs = [IoSliceMut::new(a_rest), IoSliceMut::new(b_rest)];
             (&stream).read_vectored(&mut bufs)?
         };
@@ -84,20 +75,13 @@ fn main() -> Res {
     }
     let mut read = [0u8; 8];
     stream.read_exact(&mut read)?;
-    ensure!(
-        peeked == read && &read == b"peekaboo",
-        "peek {peeked:?} vs read {read:?}"
-    );
+    ensure!(peeked == read && &read == b"peekaboo", "peek {peeked:?} vs read {read:?}");
     total += 8;
 
     stream.shutdown(Shutdown::Write)?;
     let mut rest = Vec::new();
     stream.read_to_end(&mut rest)?;
-    ensure!(
-        rest.is_empty(),
-        "unexpected {} bytes after shutdown",
-        rest.len()
-    );
+    ensure!(rest.is_empty(), "unexpected {} bytes after shutdown", rest.len());
     say(format!("echo_client ok: {total} bytes echoed"));
     Ok(())
 }

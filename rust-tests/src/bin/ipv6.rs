@@ -14,11 +14,7 @@ fn main() -> Res {
 
     let mut stream = TcpStream::connect(tcp)?;
     ensure!(stream.local_addr()?.is_ipv6(), "local address not IPv6");
-    ensure!(
-        stream.peer_addr()? == tcp,
-        "peer_addr {}",
-        stream.peer_addr()?
-    );
+    ensure!(stream.peer_addr()? == tcp, "peer_addr {}", stream.peer_addr()?);
     let data = pattern(10_000, 6);
     stream.write_all(&data)?;
     let mut back = vec![0u8; data.len()];
@@ -30,11 +26,7 @@ fn main() -> Res {
     socket.send_to(b"six", udp)?;
     let mut buf = [0u8; 16];
     let (n, from) = socket.recv_from(&mut buf)?;
-    ensure!(
-        &buf[..n] == b"six" && from == udp,
-        "udp echo: {:?} from {from}",
-        &buf[..n]
-    );
+    ensure!(&buf[..n] == b"six" && from == udp, "udp echo: {:?} from {from}", &buf[..n]);
     say("udp over ::1 ok");
 
     let sock = Socket::new(Family::Inet6, SockType::Stream)?;
@@ -47,11 +39,7 @@ fn main() -> Res {
     let addr = listener.local_addr()?;
     let mut client = TcpStream::connect(addr)?;
     let (mut server, peer) = listener.accept()?;
-    ensure!(
-        peer == client.local_addr()?,
-        "accept says {peer}, client is {}",
-        client.local_addr()?
-    );
+    ensure!(peer == client.local_addr()?, "accept says {peer}, client is {}", client.local_addr()?);
     client.write_all(b"v6")?;
     let mut got = [0u8; 2];
     server.read_exact(&mut got)?;

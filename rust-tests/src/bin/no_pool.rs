@@ -13,21 +13,9 @@ fn main() -> Res {
     let pools = Pool::all()?;
     ensure!(pools.is_empty(), "pools without rules: {pools:?}");
     expect_err(Pool::default(), ErrorKind::PermissionDenied, "default pool")?;
-    expect_err(
-        TcpStream::connect(target),
-        ErrorKind::PermissionDenied,
-        "connect",
-    )?;
-    expect_err(
-        UdpSocket::bind("127.0.0.1:0"),
-        ErrorKind::PermissionDenied,
-        "bind",
-    )?;
-    expect_err(
-        lookup_host("localhost"),
-        ErrorKind::PermissionDenied,
-        "resolve",
-    )?;
+    expect_err(TcpStream::connect(target), ErrorKind::PermissionDenied, "connect")?;
+    expect_err(UdpSocket::bind("127.0.0.1:0"), ErrorKind::PermissionDenied, "bind")?;
+    expect_err(lookup_host("localhost"), ErrorKind::PermissionDenied, "resolve")?;
     let n: Vec<_> = lookup_host("127.0.0.1")?.collect();
     ensure!(n.len() == 1, "numeric lookup without a pool: {n:?}");
     say("no_pool ok");

@@ -15,40 +15,21 @@ fn main() -> Res {
 
     let listener = TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
-    ensure!(
-        listener.socket().nonblocking()?,
-        "listener not non-blocking"
-    );
+    ensure!(listener.socket().nonblocking()?, "listener not non-blocking");
     let start = Instant::now();
-    expect_err(
-        listener.accept(),
-        ErrorKind::WouldBlock,
-        "accept with nobody",
-    )?;
+    expect_err(listener.accept(), ErrorKind::WouldBlock, "accept with nobody")?;
     ensure!(start.elapsed() < Duration::from_secs(1), "accept blocked");
 
     let mut stream = TcpStream::connect(peer)?;
     stream.set_nonblocking(true)?;
     let start = Instant::now();
-    expect_err(
-        stream.read(&mut [0u8; 8]),
-        ErrorKind::WouldBlock,
-        "read with no data",
-    )?;
-    expect_err(
-        stream.peek(&mut [0u8; 8]),
-        ErrorKind::WouldBlock,
-        "peek with no data",
-    )?;
+    expect_err(stream.read(&mut [0u8; 8]), ErrorKind::WouldBlock, "read with no data")?;
+    expect_err(stream.peek(&mut [0u8; 8]), ErrorKind::WouldBlock, "peek with no data")?;
     ensure!(start.elapsed() < Duration::from_secs(1), "read blocked");
 
     let udp = UdpSocket::bind("127.0.0.1:0")?;
     udp.set_nonblocking(true)?;
-    expect_err(
-        udp.recv_from(&mut [0u8; 8]),
-        ErrorKind::WouldBlock,
-        "recv_from with no datagram",
-    )?;
+    expect_err(udp.recv_from(&mut [0u8; 8]), ErrorKind::WouldBlock, "recv_from with no datagram")?;
 
     say(format!("listening on {}", listener.local_addr()?));
 
@@ -56,11 +37,7 @@ fn main() -> Res {
     let mut accepted = None;
     let mut ping = Vec::new();
     while accepted.is_none() || ping.len() < 4 {
-        ensure!(
-            Instant::now() < deadline,
-            "gave up waiting (accepted: {}, ping: {ping:?})",
-            accepted.is_some()
-        );
+        ensure!(Instant::now() < deadline, "gave up waiting (accepted: {}, ping: {ping:?})", accepted.is_some());
         if accepted.is_none() {
             match listener.accept() {
                 Ok((s, from)) => {
@@ -84,10 +61,7 @@ fn main() -> Res {
 
     // An accepted stream is blocking, whatever its listener is.
     let mut conn = accepted.unwrap();
-    ensure!(
-        !conn.socket().nonblocking()?,
-        "accepted stream is non-blocking"
-    );
+    ensure!(!conn.socket().nonblocking()?, "accepted stream is non-blocking");
     conn.write_all(b"pong")?;
     // Writes on a non-blocking stream with room in the buffer just work.
     stream.write_all(b"done")?;

@@ -25,11 +25,7 @@ fn main() -> Res {
     stream.set_ttl(42)?;
     ensure!(stream.ttl()? == 42, "ttl {}", stream.ttl()?);
     stream.set_linger(Some(Duration::from_secs(5)))?;
-    ensure!(
-        stream.linger()? == Some(Duration::from_secs(5)),
-        "linger {:?}",
-        stream.linger()?
-    );
+    ensure!(stream.linger()? == Some(Duration::from_secs(5)), "linger {:?}", stream.linger()?);
     stream.set_linger(None)?;
     ensure!(stream.linger()?.is_none(), "linger off");
     s.set_recv_buffer_size(64 * 1024)?;
@@ -37,10 +33,7 @@ fn main() -> Res {
     let (r, w) = (s.recv_buffer_size()?, s.send_buffer_size()?);
     say(format!("buffer sizes: recv {r}, send {w}"));
     ensure!(r >= 64 * 1024 && w >= 64 * 1024, "buffer sizes {r}/{w}");
-    ensure!(
-        stream.take_error()?.is_none(),
-        "pending error on a healthy stream"
-    );
+    ensure!(stream.take_error()?.is_none(), "pending error on a healthy stream");
     ensure!(s.sock_type()? == SockType::Stream, "sock_type");
     ensure!(!s.nonblocking()?, "fresh stream is non-blocking");
     let e = expect_err(stream.try_clone(), ErrorKind::Unsupported, "try_clone")?;
@@ -51,16 +44,8 @@ fn main() -> Res {
     ensure!(sock.reuse_address()?, "reuse_address");
     sock.set_reuse_port(true)?;
     ensure!(sock.reuse_port()?, "reuse_port");
-    let e = expect_err(
-        sock.peer_addr(),
-        ErrorKind::NotConnected,
-        "peer_addr unconnected",
-    )?;
-    ensure!(
-        Errno::of(&e) == Some(Errno::NOTCONN),
-        "errno {:?}",
-        Errno::of(&e)
-    );
+    let e = expect_err(sock.peer_addr(), ErrorKind::NotConnected, "peer_addr unconnected")?;
+    ensure!(Errno::of(&e) == Some(Errno::NOTCONN), "errno {:?}", Errno::of(&e));
 
     let v6 = Socket::new(Family::Inet6, SockType::Datagram)?;
     for on in [true, false] {
@@ -69,10 +54,7 @@ fn main() -> Res {
     }
 
     let udp = UdpSocket::bind("127.0.0.1:0")?;
-    ensure!(
-        udp.socket().sock_type()? == SockType::Datagram,
-        "udp sock_type"
-    );
+    ensure!(udp.socket().sock_type()? == SockType::Datagram, "udp sock_type");
     for on in [true, false] {
         udp.set_broadcast(on)?;
         ensure!(udp.broadcast()? == on, "broadcast {on}");
@@ -80,18 +62,11 @@ fn main() -> Res {
         ensure!(udp.multicast_loop_v4()? == on, "multicast_loop {on}");
     }
     udp.set_multicast_ttl_v4(5)?;
-    ensure!(
-        udp.multicast_ttl_v4()? == 5,
-        "multicast_ttl {}",
-        udp.multicast_ttl_v4()?
-    );
+    ensure!(udp.multicast_ttl_v4()? == 5, "multicast_ttl {}", udp.multicast_ttl_v4()?);
     udp.set_ttl(17)?;
     ensure!(udp.ttl()? == 17, "udp ttl");
     udp.set_write_timeout(Some(Duration::from_millis(1500)))?;
-    ensure!(
-        udp.write_timeout()? == Some(Duration::from_millis(1500)),
-        "udp write timeout"
-    );
+    ensure!(udp.write_timeout()? == Some(Duration::from_millis(1500)), "udp write timeout");
 
     // Groups outside the pool are refused by the host; granted ones reach
     // the kernel, which may lack a multicast route in a container.

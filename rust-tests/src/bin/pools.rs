@@ -30,16 +30,8 @@ fn main() -> Res {
 
     echo(TcpStream::connect(a)?, b"via default")?;
     echo(TcpStream::connect_in(&other, b)?, b"via other")?;
-    expect_err(
-        TcpStream::connect(b),
-        ErrorKind::PermissionDenied,
-        "other's address from default",
-    )?;
-    expect_err(
-        TcpStream::connect_in(&other, a),
-        ErrorKind::PermissionDenied,
-        "default's address from other",
-    )?;
+    expect_err(TcpStream::connect(b), ErrorKind::PermissionDenied, "other's address from default")?;
+    expect_err(TcpStream::connect_in(&other, a), ErrorKind::PermissionDenied, "default's address from other")?;
     say("pools ok");
     Ok(())
 }

@@ -19,27 +19,14 @@ fn main() -> Res {
     let timeout = Duration::from_millis(ms);
     let mut stream = TcpStream::connect(addr)?;
 
-    ensure!(
-        stream.read_timeout()?.is_none(),
-        "a fresh stream has a read timeout"
-    );
+    ensure!(stream.read_timeout()?.is_none(), "a fresh stream has a read timeout");
     let zero = stream.set_read_timeout(Some(Duration::ZERO));
-    ensure!(
-        matches!(&zero, Err(e) if e.kind() == ErrorKind::InvalidInput),
-        "zero timeout gave {zero:?}"
-    );
+    ensure!(matches!(&zero, Err(e) if e.kind() == ErrorKind::InvalidInput), "zero timeout gave {zero:?}");
     stream.set_read_timeout(Some(timeout))?;
     let got = stream.read_timeout()?;
-    ensure!(
-        got == Some(timeout),
-        "read_timeout() = {got:?}, set {timeout:?}"
-    );
+    ensure!(got == Some(timeout), "read_timeout() = {got:?}, set {timeout:?}");
     stream.set_write_timeout(Some(Duration::from_secs(3)))?;
-    ensure!(
-        stream.write_timeout()? == Some(Duration::from_secs(3)),
-        "write_timeout() = {:?}",
-        stream.write_timeout()?
-    );
+    ensure!(stream.write_timeout()? == Some(Duration::from_secs(3)), "write_timeout() = {:?}", stream.write_timeout()?);
 
     let start = Instant::now();
     let r = stream.read(&mut [0u8; 16]);
@@ -63,14 +50,8 @@ fn main() -> Res {
     let start = Instant::now();
     let r = udp.recv_from(&mut [0u8; 16]);
     let elapsed = start.elapsed();
-    ensure!(
-        matches!(&r, Err(e) if timed_out(e.kind())),
-        "udp recv_from gave {r:?}"
-    );
-    ensure!(
-        elapsed >= timeout * 3 / 4 && elapsed < Duration::from_secs(5),
-        "udp timeout took {elapsed:?}"
-    );
+    ensure!(matches!(&r, Err(e) if timed_out(e.kind())), "udp recv_from gave {r:?}");
+    ensure!(elapsed >= timeout * 3 / 4 && elapsed < Duration::from_secs(5), "udp timeout took {elapsed:?}");
     say(format!("udp timed out after {} ms", elapsed.as_millis()));
     say("read_timeout ok");
     Ok(())

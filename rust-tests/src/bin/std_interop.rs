@@ -27,20 +27,13 @@ fn main() -> Res {
     say("std write_all + BufReader::read_line ok");
 
     std_stream.set_nonblocking(true)?;
-    expect_err(
-        (&std_stream).read(&mut [0u8; 4]),
-        ErrorKind::WouldBlock,
-        "std read in non-blocking mode",
-    )?;
+    expect_err((&std_stream).read(&mut [0u8; 4]), ErrorKind::WouldBlock, "std read in non-blocking mode")?;
     std_stream.set_nonblocking(false)?;
 
     // Back to wasock for what std on wasip1 cannot do.
     let ours = TcpStream::from(std_stream);
     ensure!(ours.peer_addr()? == echo, "peer_addr after round trip");
-    ensure!(
-        !ours.socket().nonblocking()?,
-        "std's set_nonblocking(false) did not stick"
-    );
+    ensure!(!ours.socket().nonblocking()?, "std's set_nonblocking(false) did not stick");
     ours.set_nodelay(true)?;
 
     // And through OwnedFd.
@@ -65,10 +58,7 @@ fn main() -> Res {
     say(format!("std accept served {:?}", line.trim_end()));
     // std cannot give the peer address on wasip1; wasock can.
     let conn = TcpStream::from(conn);
-    ensure!(
-        conn.peer_addr()?.ip().is_loopback(),
-        "accepted peer not on loopback"
-    );
+    ensure!(conn.peer_addr()?.ip().is_loopback(), "accepted peer not on loopback");
     ensure!(conn.local_addr()? == local, "accepted local address");
 
     // UDP: std can hold the fd; wasock does the work.

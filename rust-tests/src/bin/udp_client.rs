@@ -9,11 +9,7 @@ use wasock_rust_tests::{addr_arg, ensure, pattern, say, Res};
 
 fn main() -> Res {
     let peer = addr_arg(1, "UDP echo server")?;
-    let local: SocketAddr = if peer.is_ipv4() {
-        "127.0.0.1:0".parse()?
-    } else {
-        "[::1]:0".parse()?
-    };
+    let local: SocketAddr = if peer.is_ipv4() { "127.0.0.1:0".parse()? } else { "[::1]:0".parse()? };
     let socket = UdpSocket::bind(local)?;
     say(format!("bound to {}", socket.local_addr()?));
 
@@ -22,26 +18,17 @@ fn main() -> Res {
         let data = pattern(len, i as u8);
         ensure!(socket.send_to(&data, peer)? == len, "short send_to");
         let (n, peeked_from) = socket.peek_from(&mut buf)?;
-        ensure!(
-            n == len && peeked_from == peer,
-            "peek_from: {n} bytes from {peeked_from}"
-        );
+        ensure!(n == len && peeked_from == peer, "peek_from: {n} bytes from {peeked_from}");
         let (n, from) = socket.recv_from(&mut buf)?;
         ensure!(from == peer, "datagram from {from}, expected {peer}");
-        ensure!(
-            buf[..n] == data[..],
-            "datagram {i} ({len} bytes) came back different"
-        );
+        ensure!(buf[..n] == data[..], "datagram {i} ({len} bytes) came back different");
     }
 
     // Truncation: a datagram longer than the buffer is cut, not split.
     socket.send_to(&pattern(100, 9), peer)?;
     let mut small = [0u8; 10];
     let (n, _) = socket.recv_from(&mut small)?;
-    ensure!(
-        n == 10 && small[..] == pattern(100, 9)[..10],
-        "truncated read gave {n}"
-    );
+    ensure!(n == 10 && small[..] == pattern(100, 9)[..10], "truncated read gave {n}");
 
     socket.connect(peer)?;
     ensure!(socket.peer_addr()? == peer, "peer_addr after connect");
