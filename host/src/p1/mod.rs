@@ -49,6 +49,19 @@ macro_rules! invoke {
     };
 }
 
+/// In a function the router serves for sockets and pools: passes the call
+/// on to wasmtime-wasi (its fd translated) when `fd` is neither.
+macro_rules! pass_unless_ours {
+    ($c:ident, $mode:ident, $name:ident($fd:ident $(, $a:ident)*)) => {
+        if !is_ours(&$c, $fd) {
+            return delegated(&mut $c, |d| {
+                let $fd = d.table.wasi($fd, Errno::BADF)? as i32;
+                Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $fd $(, $a)*)))
+            });
+        }
+    };
+}
+
 /// Registers a pass-through function. `[fd, ...] on ERRNO` names the
 /// arguments that are fds, translated to wasmtime-wasi's numbers; a socket
 /// or pool there gets ERRNO (what POSIX gives for that call on a socket).
@@ -147,12 +160,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
 
     l.func_wrap(MODULE, "fd_read", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(block(wasi::fd_read(d.wasi, d.mem, fd, iovs, iovs_len, ret))?)
-            });
-        }
+        pass_unless_ours!(c, async, fd_read(fd, iovs, iovs_len, ret));
         served(&mut c, |mem, st| {
             let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             mem.range(ret, 4)?;
@@ -162,12 +170,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_write", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(block(wasi::fd_write(d.wasi, d.mem, fd, iovs, iovs_len, ret))?)
-            });
-        }
+        pass_unless_ours!(c, async, fd_write(fd, iovs, iovs_len, ret));
         served(&mut c, |mem, st| {
             let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             mem.range(ret, 4)?;
@@ -177,12 +180,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_fdstat_get", |mut c: C<'_>, fd: i32, ret: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(block(wasi::fd_fdstat_get(d.wasi, d.mem, fd, ret))?)
-            });
-        }
+        pass_unless_ours!(c, async, fd_fdstat_get(fd, ret));
         served(&mut c, |mem, st| {
             // fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16.
             let mut stat = [0u8; 24];
@@ -198,12 +196,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_fdstat_set_flags", |mut c: C<'_>, fd: i32, flags: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(wasi::fd_fdstat_set_flags(d.wasi, d.mem, fd, flags)?)
-            });
-        }
+        pass_unless_ours!(c, sync, fd_fdstat_set_flags(fd, flags));
         served(&mut c, |_, st| {
             let sock = st.table.socket_mut(fd).map_err(|_| Errno::BADF)?;
             if flags & !FDFLAGS_NONBLOCK != 0 {
@@ -213,12 +206,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_filestat_get", |mut c: C<'_>, fd: i32, ret: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(block(wasi::fd_filestat_get(d.wasi, d.mem, fd, ret))?)
-            });
-        }
+        pass_unless_ours!(c, async, fd_filestat_get(fd, ret));
         served(&mut c, |mem, st| {
             // filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, times @40..64.
             let mut stat = [0u8; 64];
@@ -231,12 +219,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_prestat_get", |mut c: C<'_>, fd: i32, ret: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(wasi::fd_prestat_get(d.wasi, d.mem, fd, ret)?)
-            });
-        }
+        pass_unless_ours!(c, sync, fd_prestat_get(fd, ret));
         served(&mut c, |mem, st| {
             // prestat: tag u8 @0, name length u32 @4.
             let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
@@ -247,12 +230,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_prestat_dir_name", |mut c: C<'_>, fd: i32, path: i32, len: i32| {
-        if !is_ours(&c, fd) {
-            return delegated(&mut c, |d| {
-                let fd = d.table.wasi(fd, Errno::BADF)? as i32;
-                Ok(wasi::fd_prestat_dir_name(d.wasi, d.mem, fd, path, len)?)
-            });
-        }
+        pass_unless_ours!(c, sync, fd_prestat_dir_name(fd, path, len));
         served(&mut c, |mem, st| {
             let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
             if pool.name.len() > len as u32 as usize {
