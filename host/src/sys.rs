@@ -7,7 +7,7 @@
 //! nanosecond timeouts.
 
 use std::io;
-use std::mem::size_of;
+use std::mem::{size_of, MaybeUninit};
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -18,30 +18,31 @@ const INLINE_IOVECS: usize = 4;
 pub const MAX_IOVECS: usize = 1024;
 
 /// A list of `iovec`s pointing into guest memory, built by
-/// [`crate::sock::io::guest_iovecs`] after bounds checks.
+/// [`crate::sock::io::guest_iovecs`] after bounds checks. The inline slots
+/// are left uninitialised until pushed: this value is built on every socket
+/// read and write.
 pub struct IoVecs {
-    inline: [libc::iovec; INLINE_IOVECS],
+    inline: [MaybeUninit<libc::iovec>; INLINE_IOVECS],
     heap: Vec<libc::iovec>,
     len: usize,
 }
 
 impl IoVecs {
+    #[inline]
     pub fn new() -> IoVecs {
-        IoVecs {
-            inline: [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; INLINE_IOVECS],
-            heap: Vec::new(),
-            len: 0,
-        }
+        IoVecs { inline: [MaybeUninit::uninit(); INLINE_IOVECS], heap: Vec::new(), len: 0 }
     }
 
     /// Appends one buffer; the caller has checked that it lies in guest memory.
+    #[inline]
     pub fn push(&mut self, base: *mut u8, len: usize) {
         let v = libc::iovec { iov_base: base.cast(), iov_len: len };
         if self.len < INLINE_IOVECS {
-            self.inline[self.len] = v;
+            self.inline[self.len].write(v);
         } else {
             if self.heap.is_empty() {
-                self.heap.extend_from_slice(&self.inline);
+                // SAFETY: all inline slots were written before the list grew past them.
+                self.heap.extend(self.inline.iter().map(|v| unsafe { v.assume_init() }));
             }
             self.heap.push(v);
         }
@@ -52,7 +53,7 @@ impl IoVecs {
         if self.len > INLINE_IOVECS {
             self.heap.as_mut_ptr()
         } else {
-            self.inline.as_mut_ptr()
+            self.inline.as_mut_ptr().cast()
         }
     }
 
@@ -64,7 +65,11 @@ impl IoVecs {
     fn single(&self) -> Option<(*mut libc::c_void, usize)> {
         match self.len {
             0 => Some((std::ptr::null_mut(), 0)),
-            1 => Some((self.inline[0].iov_base, self.inline[0].iov_len)),
+            1 => {
+                // SAFETY: slot 0 was written by the one push.
+                let v = unsafe { self.inline[0].assume_init() };
+                Some((v.iov_base, v.iov_len))
+            }
             _ => None,
         }
     }

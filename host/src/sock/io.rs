@@ -11,6 +11,7 @@ const MAX_TRANSFER: u64 = i32::MAX as u64;
 
 /// Builds host iovecs from the guest's `iovec` array at `iovs` (`count`
 /// entries of `{ buf: u32, len: u32 }`), checking every buffer.
+#[inline]
 pub fn guest_iovecs(mem: &mut Mem<'_>, iovs: i32, count: i32) -> Result<IoVecs, Errno> {
     let count = count as u32;
     let array = mem.check_array(iovs, count, 8)?;
@@ -31,6 +32,7 @@ pub fn guest_iovecs(mem: &mut Mem<'_>, iovs: i32, count: i32) -> Result<IoVecs, 
 }
 
 /// One guest buffer as an iovec list.
+#[inline]
 pub fn guest_buffer(mem: &mut Mem<'_>, buf: i32, len: i32) -> Result<IoVecs, Errno> {
     let len = u64::from(len as u32).min(MAX_TRANSFER);
     let range = mem.range(buf, len)?;
