@@ -117,6 +117,27 @@ fn len32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
+/// Defines a boolean option's setter and getter over a `set_*`/`get_*`
+/// import pair (the value travels as a `u8`, non-zero is true).
+macro_rules! flag_option {
+    (
+        $(#[$sdoc:meta])* $set:ident => $sys_set:ident,
+        $(#[$gdoc:meta])* $get:ident => $sys_get:ident,
+    ) => {
+        $(#[$sdoc])*
+        pub fn $set(&self, on: bool) -> io::Result<()> {
+            // SAFETY: no pointers.
+            self.set(stringify!($set), unsafe { sys::$sys_set(self.raw(), on.into()) })
+        }
+
+        $(#[$gdoc])*
+        pub fn $get(&self) -> io::Result<bool> {
+            // SAFETY: `p` points to a `u8` owned by `get`.
+            Ok(self.get(stringify!($get), |fd, p| unsafe { sys::$sys_get(fd, p) })? != 0)
+        }
+    };
+}
+
 impl Socket {
     /// Opens a socket from the [default pool](Pool::default).
     ///
@@ -437,28 +458,18 @@ impl Socket {
         cvt(r, op, None)
     }
 
-    /// Sets `SO_REUSEADDR` (before `bind`).
-    pub fn set_reuse_address(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_reuse_address", unsafe { sys::set_reuse_addr(self.raw(), on.into()) })
+    flag_option! {
+        /// Sets `SO_REUSEADDR` (before `bind`).
+        set_reuse_address => set_reuse_addr,
+        /// Gets `SO_REUSEADDR`.
+        reuse_address => get_reuse_addr,
     }
 
-    /// Gets `SO_REUSEADDR`.
-    pub fn reuse_address(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("reuse_address", |fd, p| unsafe { sys::get_reuse_addr(fd, p) })? != 0)
-    }
-
-    /// Sets `SO_REUSEPORT` (before `bind`).
-    pub fn set_reuse_port(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_reuse_port", unsafe { sys::set_reuse_port(self.raw(), on.into()) })
-    }
-
-    /// Gets `SO_REUSEPORT`.
-    pub fn reuse_port(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("reuse_port", |fd, p| unsafe { sys::get_reuse_port(fd, p) })? != 0)
+    flag_option! {
+        /// Sets `SO_REUSEPORT` (before `bind`).
+        set_reuse_port => set_reuse_port,
+        /// Gets `SO_REUSEPORT`.
+        reuse_port => get_reuse_port,
     }
 
     /// Sets `SO_RCVBUF` (the kernel may round or double it).
@@ -524,39 +535,29 @@ impl Socket {
         Ok((ns != 0).then(|| Duration::from_nanos(ns)))
     }
 
-    /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
-    ///
-    /// The other options work the same way: a setter and a getter each.
-    ///
-    /// ```no_run
-    /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;
-    /// sock.set_nodelay(true)?;
-    /// sock.set_keepalive(true)?;
-    /// sock.set_send_buffer_size(256 * 1024)?;
-    /// assert!(sock.nodelay()? && sock.keepalive()?);
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn set_nodelay(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_nodelay", unsafe { sys::set_nodelay(self.raw(), on.into()) })
+    flag_option! {
+        /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
+        ///
+        /// The other options work the same way: a setter and a getter each.
+        ///
+        /// ```no_run
+        /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;
+        /// sock.set_nodelay(true)?;
+        /// sock.set_keepalive(true)?;
+        /// sock.set_send_buffer_size(256 * 1024)?;
+        /// assert!(sock.nodelay()? && sock.keepalive()?);
+        /// # Ok::<(), std::io::Error>(())
+        /// ```
+        set_nodelay => set_nodelay,
+        /// Gets `TCP_NODELAY`.
+        nodelay => get_nodelay,
     }
 
-    /// Gets `TCP_NODELAY`.
-    pub fn nodelay(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("nodelay", |fd, p| unsafe { sys::get_nodelay(fd, p) })? != 0)
-    }
-
-    /// Sets `SO_KEEPALIVE`.
-    pub fn set_keepalive(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_keepalive", unsafe { sys::set_keepalive(self.raw(), on.into()) })
-    }
-
-    /// Gets `SO_KEEPALIVE`.
-    pub fn keepalive(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("keepalive", |fd, p| unsafe { sys::get_keepalive(fd, p) })? != 0)
+    flag_option! {
+        /// Sets `SO_KEEPALIVE`.
+        set_keepalive => set_keepalive,
+        /// Gets `SO_KEEPALIVE`.
+        keepalive => get_keepalive,
     }
 
     /// Sets `SO_LINGER`: `Some(d)` makes close wait up to `d` (whole
@@ -579,17 +580,12 @@ impl Socket {
         Ok((on != 0).then(|| Duration::from_secs(secs.into())))
     }
 
-    /// Sets `IPV6_V6ONLY` on an IPv6 socket (before `bind`): `true` keeps
-    /// IPv4-mapped traffic out.
-    pub fn set_only_v6(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_only_v6", unsafe { sys::set_v6only(self.raw(), on.into()) })
-    }
-
-    /// Gets `IPV6_V6ONLY`.
-    pub fn only_v6(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("only_v6", |fd, p| unsafe { sys::get_v6only(fd, p) })? != 0)
+    flag_option! {
+        /// Sets `IPV6_V6ONLY` on an IPv6 socket (before `bind`): `true` keeps
+        /// IPv4-mapped traffic out.
+        set_only_v6 => set_v6only,
+        /// Gets `IPV6_V6ONLY`.
+        only_v6 => get_v6only,
     }
 
     /// Sets the unicast TTL (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6).
@@ -604,30 +600,20 @@ impl Socket {
         self.get("ttl", |fd, p| unsafe { sys::get_ttl(fd, p) })
     }
 
-    /// Sets `SO_BROADCAST` (a datagram socket may then send to a broadcast
-    /// address the pool grants).
-    pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_broadcast", unsafe { sys::set_broadcast(self.raw(), on.into()) })
+    flag_option! {
+        /// Sets `SO_BROADCAST` (a datagram socket may then send to a broadcast
+        /// address the pool grants).
+        set_broadcast => set_broadcast,
+        /// Gets `SO_BROADCAST`.
+        broadcast => get_broadcast,
     }
 
-    /// Gets `SO_BROADCAST`.
-    pub fn broadcast(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("broadcast", |fd, p| unsafe { sys::get_broadcast(fd, p) })? != 0)
-    }
-
-    /// Sets multicast loopback (`IP_MULTICAST_LOOP`/`IPV6_MULTICAST_LOOP`,
-    /// by the socket's family).
-    pub fn set_multicast_loop(&self, on: bool) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_multicast_loop", unsafe { sys::set_multicast_loop(self.raw(), on.into()) })
-    }
-
-    /// Gets multicast loopback.
-    pub fn multicast_loop(&self) -> io::Result<bool> {
-        // SAFETY: `p` points to a `u8` owned by `get`.
-        Ok(self.get("multicast_loop", |fd, p| unsafe { sys::get_multicast_loop(fd, p) })? != 0)
+    flag_option! {
+        /// Sets multicast loopback (`IP_MULTICAST_LOOP`/`IPV6_MULTICAST_LOOP`,
+        /// by the socket's family).
+        set_multicast_loop => set_multicast_loop,
+        /// Gets multicast loopback.
+        multicast_loop => get_multicast_loop,
     }
 
     /// Sets the multicast TTL (`IP_MULTICAST_TTL`/`IPV6_MULTICAST_HOPS`).
