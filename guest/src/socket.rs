@@ -138,6 +138,26 @@ macro_rules! flag_option {
     };
 }
 
+/// Defines a `u32` option's setter and getter over a `set_*`/`get_*` import pair.
+macro_rules! number_option {
+    (
+        $(#[$sdoc:meta])* $set:ident => $sys_set:ident,
+        $(#[$gdoc:meta])* $get:ident => $sys_get:ident,
+    ) => {
+        $(#[$sdoc])*
+        pub fn $set(&self, value: u32) -> io::Result<()> {
+            // SAFETY: no pointers.
+            self.set(stringify!($set), unsafe { sys::$sys_set(self.raw(), value) })
+        }
+
+        $(#[$gdoc])*
+        pub fn $get(&self) -> io::Result<u32> {
+            // SAFETY: `p` points to a `u32` owned by `get`.
+            self.get(stringify!($get), |fd, p| unsafe { sys::$sys_get(fd, p) })
+        }
+    };
+}
+
 impl Socket {
     /// Opens a socket from the [default pool](Pool::default).
     ///
@@ -588,16 +608,11 @@ impl Socket {
         only_v6 => get_v6only,
     }
 
-    /// Sets the unicast TTL (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6).
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_ttl", unsafe { sys::set_ttl(self.raw(), ttl) })
-    }
-
-    /// Gets the unicast TTL.
-    pub fn ttl(&self) -> io::Result<u32> {
-        // SAFETY: `p` points to a `u32` owned by `get`.
-        self.get("ttl", |fd, p| unsafe { sys::get_ttl(fd, p) })
+    number_option! {
+        /// Sets the unicast TTL (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6).
+        set_ttl => set_ttl,
+        /// Gets the unicast TTL.
+        ttl => get_ttl,
     }
 
     flag_option! {
@@ -616,16 +631,11 @@ impl Socket {
         multicast_loop => get_multicast_loop,
     }
 
-    /// Sets the multicast TTL (`IP_MULTICAST_TTL`/`IPV6_MULTICAST_HOPS`).
-    pub fn set_multicast_ttl(&self, ttl: u32) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_multicast_ttl", unsafe { sys::set_multicast_ttl(self.raw(), ttl) })
-    }
-
-    /// Gets the multicast TTL.
-    pub fn multicast_ttl(&self) -> io::Result<u32> {
-        // SAFETY: `p` points to a `u32` owned by `get`.
-        self.get("multicast_ttl", |fd, p| unsafe { sys::get_multicast_ttl(fd, p) })
+    number_option! {
+        /// Sets the multicast TTL (`IP_MULTICAST_TTL`/`IPV6_MULTICAST_HOPS`).
+        set_multicast_ttl => set_multicast_ttl,
+        /// Gets the multicast TTL.
+        multicast_ttl => get_multicast_ttl,
     }
 
     /// Joins multicast `group` on `interface`. The pool must grant the group
