@@ -4,8 +4,9 @@
 //! rules after it), so they are read with their positions from clap's
 //! matches rather than as independent lists.
 
+use crate::filter::PeerFilter;
 use crate::pool::{AddrRule, NamePattern, Pool, Right};
-use crate::runner::RunConfig;
+use crate::runner::{Limits, RunConfig};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 
@@ -58,6 +59,27 @@ pub fn command() -> Command {
                 .help("Preopen a host directory (as GUEST in the guest, default the same path)"),
         )
         .arg(
+            Arg::new("audit")
+                .long("audit")
+                .value_name("FILE")
+                .help("Append every pool decision (granted and denied) to FILE, one JSON object per line")
+                .help_heading("Address pools"),
+        )
+        .arg(
+            Arg::new("max-sockets")
+                .long("max-sockets")
+                .value_name("N")
+                .help("Sockets the guest may hold at once; past it open and accept fail with EMFILE [default: 4096, less if the fd limit is lower]")
+                .help_heading("Limits"),
+        )
+        .arg(
+            Arg::new("max-memory")
+                .long("max-memory")
+                .value_name("SIZE")
+                .help("The guest's linear memory at most, in bytes or with K, M, G (binary) [default: 1G]; growing past it fails")
+                .help_heading("Limits"),
+        )
+        .arg(
             Arg::new("module")
                 .value_names(["MODULE.wasm", "ARGS"])
                 .required(true)
@@ -104,6 +126,9 @@ fn pools(m: &ArgMatches) -> Result<Vec<Pool>, String> {
             _ => pool.names.push(NamePattern::parse(text)?),
         }
     }
+    for pool in &pools {
+        PeerFilter::for_pool(pool).map_err(|e| e.to_string())?;
+    }
     Ok(pools)
 }
 
@@ -128,7 +153,29 @@ pub fn run_config(m: &ArgMatches) -> Result<RunConfig, String> {
             None => (PathBuf::from(d), d.clone()),
         })
         .collect();
-    Ok(RunConfig { module, args: words.collect(), env, dirs, pools: pools(m)? })
+    let mut limits = Limits::default();
+    if let Some(n) = m.get_one::<String>("max-sockets") {
+        let n: usize = n.parse().map_err(|_| format!("--max-sockets `{n}`: expected a number"))?;
+        limits.sockets = Some(n);
+    }
+    if let Some(text) = m.get_one::<String>("max-memory") {
+        limits.memory =
+            parse_size(text).ok_or(format!("--max-memory `{text}`: expected a size such as 65536, 64M or 1G"))?;
+    }
+    let audit = m.get_one::<String>("audit").map(PathBuf::from);
+    Ok(RunConfig { module, args: words.collect(), env, dirs, pools: pools(m)?, audit, limits })
+}
+
+/// `N`, `NK`, `NM`, `NG` (binary multiples; `KiB` and `KB` spellings too).
+fn parse_size(text: &str) -> Option<usize> {
+    let t = text.trim_end_matches(['B', 'b']).trim_end_matches('i');
+    let (digits, shift) = match t.char_indices().last()? {
+        (i, 'k' | 'K') => (&t[..i], 10),
+        (i, 'm' | 'M') => (&t[..i], 20),
+        (i, 'g' | 'G') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits.parse::<usize>().ok()?.checked_mul(1 << shift)
 }
 
 #[cfg(test)]
@@ -173,6 +220,20 @@ mod tests {
         let c = parse(&["m.wasm", "--allow-connect", "1.2.3.4"]).unwrap();
         assert!(c.pools.is_empty());
         assert_eq!(c.args, vec!["--allow-connect", "1.2.3.4"]);
+    }
+
+    #[test]
+    fn limits_and_audit() {
+        let c = parse(&["--max-sockets", "10", "--max-memory", "64M", "--audit", "/tmp/a.jsonl", "m.wasm"]).unwrap();
+        assert_eq!((c.limits.sockets, c.limits.memory), (Some(10), 64 << 20));
+        assert_eq!(c.audit, Some(PathBuf::from("/tmp/a.jsonl")));
+        assert_eq!(parse_size("65536"), Some(65536));
+        assert_eq!(parse_size("2KiB"), Some(2048));
+        assert_eq!(parse_size("1G"), Some(1 << 30));
+        assert_eq!(parse_size("x"), None);
+        assert_eq!(parse_size("99999999999999999999G"), None);
+        assert!(parse(&["--max-memory", "lots", "m.wasm"]).unwrap_err().contains("--max-memory `lots`"));
+        assert!(parse(&["--max-sockets", "-1", "m.wasm"]).is_err());
     }
 
     #[test]

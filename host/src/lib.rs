@@ -5,6 +5,8 @@
 //!
 //! Layout:
 //! - [`pool`]: address pools and their rules (what a guest may touch).
+//! - [`filter`]: a pool's accept rules as a kernel socket filter.
+//! - [`audit`]: every pool decision, to the stderr log and the audit file.
 //! - [`abi`]: errno values, the `addr` record, checked guest memory.
 //! - [`table`]: the guest's one fd table (sockets, pools, wasmtime-wasi fds).
 //! - [`socket`]: a guest socket: an OS socket plus its pool; every check.
@@ -14,8 +16,10 @@
 //! - [`runner`]: engine, store and linker for one guest run.
 
 pub mod abi;
+pub mod audit;
 mod call;
 pub mod cli;
+pub mod filter;
 pub mod p1;
 pub mod pool;
 pub mod resolve;

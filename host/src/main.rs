@@ -1,6 +1,7 @@
 //! `wasock`: the command-line host.
 
 use std::process::ExitCode;
+use wasock_host::audit::escape;
 use wasock_host::cli;
 use wasock_host::runner::{run, Exit};
 
@@ -20,7 +21,8 @@ fn main() -> ExitCode {
     match run(&cfg) {
         Ok(Exit::Code(code)) => ExitCode::from(code.clamp(0, 255) as u8),
         Ok(Exit::Trap(msg)) => {
-            eprintln!("wasock: {} trapped: {msg}", cfg.module.display());
+            // The trap's backtrace names the guest's functions: guest-controlled text.
+            eprintln!("wasock: {} trapped: {}", cfg.module.display(), escape_lines(&msg));
             ExitCode::from(TRAP_EXIT)
         }
         Err(e) => {
@@ -28,6 +30,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Escapes each line of a multi-line message, keeping the line breaks.
+fn escape_lines(msg: &str) -> String {
+    msg.lines().map(escape).collect::<Vec<_>>().join("\n")
 }
 
 fn unreachable_subcommand() -> ! {

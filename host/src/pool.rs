@@ -5,6 +5,7 @@
 //! them as preopened fds and opens sockets from them. Every operation that
 //! reaches the network is checked here first.
 
+use crate::audit::Rule;
 use ipnet::IpNet;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -118,6 +119,26 @@ impl AddrRule {
     }
 }
 
+impl fmt::Display for Ports {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.is_all(), self.0.start(), self.0.end()) {
+            (true, _, _) => f.write_str("*"),
+            (false, lo, hi) if lo == hi => write!(f, "{lo}"),
+            (false, lo, hi) => write!(f, "{lo}-{hi}"),
+        }
+    }
+}
+
+/// The rule as it would be written on the command line: `--allow-bind 127.0.0.1/32:80`.
+impl fmt::Display for AddrRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.net {
+            IpNet::V4(n) => write!(f, "{} {n}:{}", self.right.flag(), self.ports),
+            IpNet::V6(n) => write!(f, "{} [{n}]:{}", self.right.flag(), self.ports),
+        }
+    }
+}
+
 /// A network in CIDR form, or a plain address meaning a single host.
 /// IPv4-mapped IPv6 networks are stored as their IPv4 network, so that
 /// `::ffff:10.0.0.0/104` and `10.0.0.0/8` are one rule.
@@ -186,6 +207,16 @@ impl NamePattern {
     }
 }
 
+impl fmt::Display for NamePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NamePattern::Any => f.write_str("*"),
+            NamePattern::Exact(n) => f.write_str(n),
+            NamePattern::Suffix(s) => write!(f, "*{s}"),
+        }
+    }
+}
+
 fn normalize_name(name: &str) -> String {
     name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
 }
@@ -207,10 +238,22 @@ impl Pool {
     /// Whether `right` is granted for `addr`. For [`Right::Accept`], a pool
     /// with no accept rule admits every peer.
     pub fn allows(&self, right: Right, addr: &SocketAddr) -> bool {
-        if right == Right::Accept && !self.addr_rules.iter().any(|r| r.right == Right::Accept) {
-            return true;
+        self.decide(right, addr).is_some()
+    }
+
+    /// The rule that grants `right` for `addr`, if any (the first, in
+    /// command-line order). For [`Right::Accept`] in a pool with no accept
+    /// rule, [`Rule::AnyPeer`].
+    pub fn decide(&self, right: Right, addr: &SocketAddr) -> Option<Rule<'_>> {
+        if right == Right::Accept && !self.filters_peers() {
+            return Some(Rule::AnyPeer);
         }
-        self.addr_rules.iter().any(|r| r.matches(right, addr))
+        self.addr_rules.iter().find(|r| r.matches(right, addr)).map(Rule::Addr)
+    }
+
+    /// Whether any rule grants `right` to some IPv4 address.
+    pub fn grants_ipv4(&self, right: Right) -> bool {
+        self.addr_rules.iter().any(|r| r.right == right && matches!(r.net, IpNet::V4(_)))
     }
 
     /// Whether the pool filters inbound peers at all.
@@ -219,15 +262,20 @@ impl Pool {
     }
 
     /// The bind rules covering `ip` (any port), for choosing a port when a guest binds port 0.
-    pub fn bind_ports_for(&self, ip: IpAddr) -> impl Iterator<Item = &Ports> {
+    pub fn bind_rules_for(&self, ip: IpAddr) -> impl Iterator<Item = &AddrRule> {
         let ip = canonical_ip(ip);
-        self.addr_rules.iter().filter(move |r| r.right == Right::Bind && r.net.contains(&ip)).map(|r| &r.ports)
+        self.addr_rules.iter().filter(move |r| r.right == Right::Bind && r.net.contains(&ip))
     }
 
     /// Whether the name may be resolved.
     pub fn allows_name(&self, name: &str) -> bool {
+        self.name_rule(name).is_some()
+    }
+
+    /// The pattern that grants resolving `name`, if any.
+    pub fn name_rule(&self, name: &str) -> Option<&NamePattern> {
         let name = normalize_name(name);
-        self.names.iter().any(|p| p.matches(&name))
+        self.names.iter().find(|p| p.matches(&name))
     }
 }
 
@@ -333,6 +381,23 @@ mod tests {
         assert!(AddrRule::parse(Right::Connect, "10.0.0.0/33").is_err());
         assert!(AddrRule::parse(Right::Connect, "").is_err());
         assert!(AddrRule::parse(Right::Connect, "127.0.0.1:").is_err());
+    }
+
+    #[test]
+    fn rules_print_as_written() {
+        let p = pool(&[
+            (Right::Bind, "127.0.0.1:80"),
+            (Right::Connect, "[::1/128]:8000-8100"),
+            (Right::Accept, "10.0.0.0/8"),
+        ]);
+        let shown: Vec<String> = p.addr_rules.iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            shown,
+            ["--allow-bind 127.0.0.1/32:80", "--allow-connect [::1/128]:8000-8100", "--allow-accept 10.0.0.0/8:*"]
+        );
+        assert!(matches!(p.decide(Right::Bind, &sa("127.0.0.1:80")), Some(Rule::Addr(r)) if r == &p.addr_rules[0]));
+        assert!(p.grants_ipv4(Right::Bind) && !p.grants_ipv4(Right::Connect));
+        assert_eq!(NamePattern::parse("*.Example.com.").unwrap().to_string(), "*.example.com");
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! One guest run: engine, linker, store, and the fd table laid out as the
 //! ABI says (stdio, preopened directories, then pools).
 
+use crate::audit::{AuditFile, DecisionHook, Hooks, StderrLog};
+use crate::filter::PeerFilter;
 use crate::pool::Pool;
 use crate::state::HostState;
 use crate::table::{Entry, FdTable};
 use std::path::PathBuf;
 use std::sync::Arc;
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Store};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimitsBuilder};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 /// What `wasock run` was asked to do.
@@ -20,7 +22,41 @@ pub struct RunConfig {
     /// Preopened directories: (host path, guest path).
     pub dirs: Vec<(PathBuf, String)>,
     pub pools: Vec<Pool>,
+    /// `--audit FILE`: every pool decision, one JSON object per line.
+    pub audit: Option<PathBuf>,
+    pub limits: Limits,
 }
+
+/// What one guest may consume.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Sockets open at once (`--max-sockets`); past it, `open` and `accept` answer `mfile`.
+    /// `None`: [`Limits::default_sockets`].
+    pub sockets: Option<usize>,
+    /// Linear memory in bytes (`--max-memory`); growing past it fails as `memory.grow` does.
+    pub memory: usize,
+}
+
+impl Limits {
+    /// Sockets allowed by default: 4096, less if the host's own fd limit
+    /// (raised to its hard limit at start) would not leave room for the
+    /// host, wasmtime and the guest's files.
+    pub fn default_sockets() -> usize {
+        const HOST_RESERVE: usize = 256;
+        let soft = crate::sys::raise_fd_limit();
+        4096.min(soft.saturating_sub(HOST_RESERVE)).max(16)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { sockets: None, memory: DEFAULT_MAX_MEMORY }
+    }
+}
+
+/// 1 GiB: far more than the guests this host serves need, far less than
+/// the 4 GiB a wasm32 guest could otherwise make the host commit.
+pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
 /// How a run ended.
 #[derive(Debug)]
@@ -39,7 +75,7 @@ pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
     Ok(linker)
 }
 
-fn state(cfg: &RunConfig) -> wasmtime::Result<HostState> {
+fn state(cfg: &RunConfig, hooks: Arc<Hooks>) -> wasmtime::Result<HostState> {
     let mut b = WasiCtxBuilder::new();
     b.inherit_stdio();
     b.arg(cfg.module.to_string_lossy());
@@ -49,7 +85,8 @@ fn state(cfg: &RunConfig) -> wasmtime::Result<HostState> {
         b.preopened_dir(host, guest, FsPerms::ReadWrite)
             .with_context(|| format!("--dir {}: cannot open the directory", host.display()))?;
     }
-    let mut table = FdTable::default();
+    let max_sockets = cfg.limits.sockets.unwrap_or_else(Limits::default_sockets);
+    let mut table = FdTable::with_socket_limit(max_sockets);
     // wasmtime-wasi numbers stdio 0-2 and the preopens after them, in order.
     for n in 0..3 + cfg.dirs.len() as u32 {
         table.insert(Entry::Wasi(n));
@@ -57,16 +94,65 @@ fn state(cfg: &RunConfig) -> wasmtime::Result<HostState> {
     for pool in &cfg.pools {
         table.insert(Entry::Pool(Arc::new(pool.clone())));
     }
-    Ok(HostState { wasi: b.build_p1(), table, memory: None })
+    let mut state = HostState::new(b.build_p1(), table);
+    state.hooks = hooks;
+    state.limits = StoreLimitsBuilder::new().memory_size(cfg.limits.memory).build();
+    Ok(state)
+}
+
+/// The stderr log and, if asked for, the audit file; closed (flushed, with
+/// a bounded wait) when the run ends.
+struct Observers {
+    log: Arc<StderrLog>,
+    audit: Option<Arc<AuditFile>>,
+}
+
+impl Observers {
+    fn open(cfg: &RunConfig) -> wasmtime::Result<Observers> {
+        let log = Arc::new(StderrLog::new().context("cannot start the log writer")?);
+        let audit = match &cfg.audit {
+            Some(path) => Some(Arc::new(
+                AuditFile::open(path).with_context(|| format!("--audit {}: cannot open the file", path.display()))?,
+            )),
+            None => None,
+        };
+        Ok(Observers { log, audit })
+    }
+
+    fn hooks(&self) -> Arc<Hooks> {
+        let mut hooks: Vec<Arc<dyn DecisionHook>> = vec![self.log.clone()];
+        if let Some(a) = &self.audit {
+            hooks.push(a.clone());
+        }
+        Arc::new(Hooks::new(hooks))
+    }
+}
+
+impl Drop for Observers {
+    fn drop(&mut self) {
+        self.log.close();
+        if let Some(a) = &self.audit {
+            a.close();
+        }
+    }
 }
 
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
+    for pool in &cfg.pools {
+        PeerFilter::for_pool(pool).map_err(|e| wasmtime::Error::msg(e.to_string()))?;
+    }
+    let observers = Observers::open(cfg)?;
+    // wasmtime-wasi builds its tokio runtime on first use and panics if it
+    // cannot (no fd left for its epoll): build it now, before the guest can
+    // use up the fds.
+    crate::call::block(async {});
     let engine = Engine::default();
     let module =
         Module::from_file(&engine, &cfg.module).with_context(|| format!("cannot load {}", cfg.module.display()))?;
     let linker = linker(&engine)?;
-    let mut store = Store::new(&engine, state(cfg)?);
+    let mut store = Store::new(&engine, state(cfg, observers.hooks())?);
+    store.limiter(|s| &mut s.limits);
     let instance = linker
         .instantiate(&mut store, &module)
         .with_context(|| format!("cannot instantiate {}", cfg.module.display()))?;
@@ -74,11 +160,15 @@ pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
         .with_context(|| format!("{} is not a command module (no `_start`)", cfg.module.display()))?;
-    Ok(match start.call(&mut store, ()) {
+    let exit = match start.call(&mut store, ()) {
         Ok(()) => Exit::Code(0),
         Err(e) => match e.downcast_ref::<I32Exit>() {
             Some(exit) => Exit::Code(exit.0),
             None => Exit::Trap(format!("{e:?}")),
         },
-    })
+    };
+    // Close every socket before the logs' last lines are written.
+    drop(store);
+    drop(observers);
+    Ok(exit)
 }

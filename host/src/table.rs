@@ -18,12 +18,48 @@ pub enum Entry {
     Pool(Arc<Pool>),
 }
 
-#[derive(Default)]
 pub struct FdTable {
     slots: Vec<Option<Entry>>,
+    /// Sockets open now, and the most the guest may hold at once.
+    sockets: usize,
+    max_sockets: usize,
+}
+
+impl Default for FdTable {
+    fn default() -> FdTable {
+        FdTable::with_socket_limit(usize::MAX)
+    }
 }
 
 impl FdTable {
+    /// An empty table whose guest may hold at most `max_sockets` sockets.
+    pub fn with_socket_limit(max_sockets: usize) -> FdTable {
+        FdTable { slots: Vec::new(), sockets: 0, max_sockets }
+    }
+
+    /// `mfile` when the guest holds as many sockets as it may: checked
+    /// before a socket is made (or a connection accepted), so that nothing
+    /// is created and lost when the table refuses it.
+    pub fn room_for_socket(&self) -> Result<(), Errno> {
+        if self.sockets >= self.max_sockets {
+            return Err(Errno::MFILE);
+        }
+        Ok(())
+    }
+
+    /// Keeps the socket count and each socket's own number in step with
+    /// an entry arriving at `fd` (or leaving, `arriving == false`).
+    fn track(&mut self, fd: u32, e: &Entry, arriving: bool) {
+        if let Entry::Socket(s) = e {
+            if arriving {
+                self.sockets += 1;
+                s.set_fd(fd);
+            } else {
+                self.sockets -= 1;
+            }
+        }
+    }
+
     pub fn get(&self, fd: i32) -> Result<&Entry, Errno> {
         usize::try_from(fd).ok().and_then(|i| self.slots.get(i)).and_then(Option::as_ref).ok_or(Errno::BADF)
     }
@@ -73,6 +109,7 @@ impl FdTable {
                 self.slots.len() - 1
             }
         };
+        self.track(i as u32, &e, true);
         self.slots[i] = Some(e);
         i as u32
     }
@@ -83,13 +120,19 @@ impl FdTable {
         if self.slots.len() <= i {
             self.slots.resize_with(i + 1, || None);
         }
-        self.slots[i].replace(e)
+        self.track(fd, &e, true);
+        let old = self.slots[i].replace(e);
+        if let Some(old) = &old {
+            self.track(fd, old, false);
+        }
+        old
     }
 
     /// Removes and returns the entry at `fd`.
     pub fn remove(&mut self, fd: i32) -> Result<Entry, Errno> {
         let slot = usize::try_from(fd).ok().and_then(|i| self.slots.get_mut(i)).ok_or(Errno::BADF)?;
         let e = slot.take().ok_or(Errno::BADF)?;
+        self.track(fd as u32, &e, false);
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
         }
@@ -98,7 +141,7 @@ impl FdTable {
 
     /// How many sockets are open.
     pub fn open_sockets(&self) -> usize {
-        self.slots.iter().filter(|s| matches!(s, Some(Entry::Socket(_)))).count()
+        self.sockets
     }
 }
 

@@ -10,7 +10,7 @@ use wasock_host::HostState;
 type Sig = (Vec<String>, Vec<String>);
 
 fn state() -> HostState {
-    HostState { wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(), table: Default::default(), memory: None }
+    HostState::new(wasmtime_wasi::WasiCtxBuilder::new().build_p1(), Default::default())
 }
 
 /// Every function `linker` defines in `module`, with its signature.

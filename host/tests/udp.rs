@@ -131,8 +131,9 @@ fn udp_bound_and_connected() {
     assert_eq!(lines[2], "reply");
 }
 
-/// `--allow-accept 127.0.0.2`: a datagram from 127.0.0.1 is dropped (and
-/// logged), even when the guest only peeks; the admitted one is received.
+/// `--allow-accept 127.0.0.2`: a datagram from 127.0.0.1 is dropped (by the
+/// kernel filter, before it queues: nothing to log), even when the guest
+/// only peeks; the admitted one is received.
 #[test]
 fn udp_accept_filter_drops_unadmitted_sources() {
     let a = udp("127.0.0.1");
@@ -173,9 +174,7 @@ fn udp_accept_filter_drops_unadmitted_sources() {
     peer.join().expect("native peer");
     out.assert_ok();
     assert_eq!(out.lines(), ["admitted", &hex(&addr_record(&b_addr)), "admitted"]);
-    let denied: Vec<_> = out.stderr.lines().filter(|l| l.starts_with("wasock: denied")).collect();
-    assert_eq!(denied.len(), 1, "{}", out.stderr);
-    assert!(denied[0].contains(&a_addr.to_string()), "names the dropped source: {}", denied[0]);
+    assert!(!out.stderr.contains("wasock: denied"), "{}", out.stderr);
 }
 
 /// poll reports a datagram's size as nbytes; a receive into a smaller

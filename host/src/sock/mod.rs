@@ -11,13 +11,16 @@ pub mod io;
 mod options;
 
 use crate::abi::{Errno, Mem, ADDR_SIZE};
+use crate::audit::{Decision, Operation, Rule, Target};
 use crate::call::served;
 use crate::p1::close_fd;
+use crate::pool::Pool;
 use crate::resolve::{self, FamilyHint};
-use crate::socket::{deny, domain_from_abi, Kind, Socket};
+use crate::socket::{domain_from_abi, Kind, Socket};
 use crate::state::HostState;
 use crate::table::Entry;
 use std::net::{Shutdown, SocketAddr};
+use std::time::SystemTime;
 use wasmtime::{Caller, Linker};
 
 /// The import module's name.
@@ -34,7 +37,8 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             let pool = st.table.pool(pool)?.clone();
             let (domain, kind) = (domain_from_abi(family)?, Kind::from_abi(ty)?);
             mem.range(ret_fd, 4)?;
-            let fd = st.table.insert(Entry::Socket(Socket::open(pool, domain, kind)?));
+            st.table.room_for_socket()?;
+            let fd = st.table.insert(Entry::Socket(Socket::open(pool, st.hooks.clone(), domain, kind)?));
             mem.write_u32(ret_fd, fd)
         })
     })?;
@@ -136,7 +140,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         MODULE,
         "addr_resolve",
         |mut c: C<'_>,
-         pool: i32,
+         pool_fd: i32,
          host: i32,
          host_len: i32,
          port: i32,
@@ -146,7 +150,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
          buf_count: i32,
          ret_count: i32| {
             served(&mut c, |mem, st| {
-                let pool = st.table.pool(pool)?.clone();
+                let pool = st.table.pool(pool_fd)?.clone();
                 let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
                 let family = FamilyHint::from_abi(family)?;
                 if ty != 0 {
@@ -158,8 +162,10 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
                 let found = match resolve::numeric(&name) {
                     Some(ip) if family.admits(&ip) => vec![SocketAddr::new(ip, port)],
                     Some(_) => return Err(Errno::NOENT),
-                    None if !pool.allows_name(&name) => return Err(deny("resolve", &format!("\"{name}\""), &pool)),
-                    None => resolve::lookup(&name, port, family)?,
+                    None => {
+                        resolve_decision(st, &pool, pool_fd, &name)?;
+                        resolve::lookup(&name, port, family)?
+                    }
                 };
                 for (i, a) in found.iter().take(buf_count as u32 as usize).enumerate() {
                     mem.write_addr((out.start + i * ADDR_SIZE) as i32, a)?;
@@ -190,6 +196,24 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     options::add_to_linker(linker)
 }
 
+/// Reports whether `pool` grants looking `name` up; a denial is `notcapable`.
+fn resolve_decision(st: &HostState, pool: &Pool, pool_fd: i32, name: &str) -> Result<(), Errno> {
+    let rule = pool.name_rule(name).map(Rule::Name);
+    if rule.is_none() || st.hooks.wants_grants() {
+        st.hooks.decided(&Decision {
+            time: SystemTime::now(),
+            pool: &pool.name,
+            op: Operation::Resolve,
+            fd: Some(pool_fd as u32),
+            local: None,
+            target: Target::Name(name),
+            rule,
+            note: None,
+        });
+    }
+    rule.map(drop).ok_or(Errno::NOTCAPABLE)
+}
+
 /// `accept` for both this module and preview-1 `sock_accept`: checks the
 /// flags and `ret_fd`, accepts, and writes the new fd (lowest free).
 pub fn accept(mem: &mut Mem<'_>, st: &mut HostState, fd: i32, flags: i32, ret_fd: i32) -> Result<SocketAddr, Errno> {
@@ -197,7 +221,10 @@ pub fn accept(mem: &mut Mem<'_>, st: &mut HostState, fd: i32, flags: i32, ret_fd
         return Err(Errno::INVAL);
     }
     mem.range(ret_fd, 4)?;
-    let (sock, peer) = st.table.socket(fd)?.accept(flags & FDFLAGS_NONBLOCK != 0)?;
+    // A full table leaves the connection queued, as Linux's `EMFILE` does.
+    let listener = st.table.socket(fd)?;
+    st.table.room_for_socket()?;
+    let (sock, peer) = listener.accept(flags & FDFLAGS_NONBLOCK != 0)?;
     let new_fd = st.table.insert(Entry::Socket(sock));
     mem.write_u32(ret_fd, new_fd)?;
     Ok(peer)

@@ -1,10 +1,17 @@
 //! A guest's socket: a real OS socket plus the pool it was opened from.
 //!
-//! Every operation that names a network address checks the pool here, so the
-//! ABI layer (`sock/`) and the preview-1 router (`p1/`) share one path for
-//! each operation and cannot disagree about what a pool grants.
+//! Every operation that names a network address checks the pool here
+//! ([`policy`]), so the ABI layer (`sock/`) and the preview-1 router (`p1/`)
+//! share one path for each operation and cannot disagree about what a pool
+//! grants. The inbound half (which peers may reach the socket) is enforced
+//! in the kernel by a [`crate::filter::PeerFilter`], with the check here as
+//! a second line.
+
+mod policy;
+mod wait;
 
 use crate::abi::Errno;
+use crate::audit::{Hooks, Operation, Target};
 use crate::pool::{Pool, Right};
 use crate::sys::{self, IoVecs, Received};
 use socket2::{Domain, SockAddr, Type};
@@ -13,6 +20,7 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
+use wait::Deadline;
 
 /// Stream or datagram, with the preview-1 `filetype` value as discriminant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,29 +53,78 @@ pub fn domain_from_abi(f: i32) -> Result<Domain, Errno> {
 pub struct Socket {
     os: socket2::Socket,
     pool: Arc<Pool>,
+    /// Where this socket's pool decisions are reported.
+    hooks: Arc<Hooks>,
     kind: Kind,
+    ipv6: bool,
     nonblocking: bool,
+    /// The guest's number for this socket (kept by the fd table), for logs.
+    fd: Cell<u32>,
     /// A pending error (`SO_ERROR`) that `poll_oneoff` read to report on an
     /// event; the kernel forgot it then, so it is kept here for the next
     /// `take_error`, `recv` or `send`, as the kernel would have.
     pending_error: Cell<Option<Errno>>,
-}
-
-/// Logs a denial: one line naming the operation, the address and the pool.
-pub fn deny(op: &str, what: &dyn std::fmt::Display, pool: &Pool) -> Errno {
-    eprintln!("wasock: denied {op} {what}: not granted by {pool}");
-    Errno::NOTCAPABLE
+    /// The local address was granted by a bind rule (an explicit `bind`, the
+    /// implicit one of `listen`, or an accepted connection's). A port the
+    /// kernel assigned by itself (a failed connect leaves one) is not.
+    bound: Cell<bool>,
+    /// Whether an IPv6 socket's dual-stack mode has been decided against
+    /// the pool (see [`policy`]); IPv4 sockets start decided.
+    family_settled: Cell<bool>,
+    /// The kernel filter of inbound peers is attached (it cannot be twice).
+    filtered: Cell<bool>,
+    /// The last `send_to` destination reported as granted, so that a
+    /// datagram stream to one peer is one audit record, not one per datagram.
+    last_send_to: Cell<Option<SocketAddr>>,
 }
 
 impl Socket {
-    /// Opens a socket of `domain` and `kind` from `pool`.
-    pub fn open(pool: Arc<Pool>, domain: Domain, kind: Kind) -> Result<Socket, Errno> {
+    /// Opens a socket of `domain` and `kind` from `pool`. A datagram socket
+    /// in a pool with accept rules gets its kernel peer filter at once.
+    pub fn open(pool: Arc<Pool>, hooks: Arc<Hooks>, domain: Domain, kind: Kind) -> Result<Socket, Errno> {
         let ty = match kind {
             Kind::Stream => Type::STREAM,
             Kind::Datagram => Type::DGRAM,
         };
         let os = socket2::Socket::new(domain, ty.cloexec(), None)?;
-        Ok(Socket { os, pool, kind, nonblocking: false, pending_error: Cell::new(None) })
+        let ipv6 = domain == Domain::IPV6;
+        let sock = Socket {
+            os,
+            pool,
+            hooks,
+            kind,
+            ipv6,
+            nonblocking: false,
+            fd: Cell::new(u32::MAX),
+            pending_error: Cell::new(None),
+            bound: Cell::new(false),
+            family_settled: Cell::new(!ipv6),
+            filtered: Cell::new(false),
+            last_send_to: Cell::new(None),
+        };
+        if kind == Kind::Datagram {
+            sock.attach_peer_filter()?;
+        }
+        Ok(sock)
+    }
+
+    /// A connection accepted on this listener: same pool, bound, filtered
+    /// (the kernel copies the listener's filter to it).
+    fn accepted(&self, os: socket2::Socket, nonblocking: bool) -> Socket {
+        Socket {
+            os,
+            pool: self.pool.clone(),
+            hooks: self.hooks.clone(),
+            kind: self.kind,
+            ipv6: self.ipv6,
+            nonblocking,
+            fd: Cell::new(u32::MAX),
+            pending_error: Cell::new(None),
+            bound: Cell::new(true),
+            family_settled: Cell::new(true),
+            filtered: Cell::new(self.filtered.get()),
+            last_send_to: Cell::new(None),
+        }
     }
 
     pub fn kind(&self) -> Kind {
@@ -82,6 +139,11 @@ impl Socket {
         &self.os
     }
 
+    /// Records the guest's number for this socket (the fd table calls this).
+    pub(crate) fn set_fd(&self, fd: u32) {
+        self.fd.set(fd);
+    }
+
     pub fn is_nonblocking(&self) -> bool {
         self.nonblocking
     }
@@ -94,92 +156,40 @@ impl Socket {
         Ok(())
     }
 
-    fn check(&self, right: Right, op: &str, addr: &SocketAddr) -> Result<(), Errno> {
-        if self.pool.allows(right, addr) {
-            Ok(())
-        } else {
-            Err(deny(op, addr, &self.pool))
-        }
-    }
-
-    /// Binds to `addr`. Port 0 on an address whose rule grants only a port
-    /// range binds the first free port of that range, so the guest never
-    /// holds a port the pool did not grant.
-    pub fn bind(&self, addr: SocketAddr) -> Result<(), Errno> {
-        if addr.port() != 0 {
-            self.check(Right::Bind, "bind to", &addr)?;
-            return Ok(self.os.bind(&addr.into())?);
-        }
-        let ranges: Vec<_> = self.pool.bind_ports_for(addr.ip()).cloned().collect();
-        if ranges.iter().any(|p| p.is_all()) {
-            return Ok(self.os.bind(&addr.into())?);
-        }
-        if ranges.is_empty() {
-            return Err(deny("bind to", &addr, &self.pool));
-        }
-        let mut last = Errno::ADDRINUSE;
-        for port in ranges.iter().flat_map(|r| r.iter()).filter(|&p| p != 0) {
-            match self.os.bind(&SocketAddr::new(addr.ip(), port).into()) {
-                Ok(()) => return Ok(()),
-                Err(e) if e.raw_os_error() == Some(libc::EADDRINUSE) => last = Errno::ADDRINUSE,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(last)
-    }
-
-    /// Listens. An unbound socket is first bound through the pool's rules
-    /// to the wildcard address and port 0, exactly as `bind` would: left to
-    /// itself the kernel would bind it there with no check at all.
-    pub fn listen(&self, backlog: u32) -> Result<(), Errno> {
-        let local = self.local_addr()?;
-        if local.port() == 0 {
-            self.bind(local)?;
-        }
-        Ok(self.os.listen(backlog.min(i32::MAX as u32) as i32)?)
-    }
-
-    /// Connects; a non-blocking socket gets `inprogress`.
-    pub fn connect(&self, addr: SocketAddr) -> Result<(), Errno> {
-        self.check(Right::Connect, "connect to", &addr)?;
-        Ok(self.os.connect(&addr.into())?)
-    }
-
-    /// Accepts the next connection the pool admits; refused peers are closed
-    /// and logged, and the wait goes on.
+    /// Accepts the next connection the pool admits. A refused peer (one the
+    /// kernel filter could not stop) is closed and logged, and the wait
+    /// goes on within the listener's `SO_RCVTIMEO`, never past it.
     pub fn accept(&self, nonblocking: bool) -> Result<(Socket, SocketAddr), Errno> {
+        let mut deadline = Deadline::start();
         loop {
             let (os, peer) = sys::accept(self.os.as_raw_fd(), nonblocking)?;
             let Some(peer) = peer else { return Err(Errno::CONNABORTED) };
-            if self.pool.allows(Right::Accept, &peer) {
-                let sock = Socket {
-                    os,
-                    pool: self.pool.clone(),
-                    kind: self.kind,
-                    nonblocking,
-                    pending_error: Cell::new(None),
-                };
-                return Ok((sock, peer));
+            if self.admits(Operation::Accept, &peer) {
+                return Ok((self.accepted(os, nonblocking), peer));
             }
-            deny("accept from", &peer, &self.pool);
+            drop(os);
+            deadline.wait_readable(self)?;
         }
     }
 
     /// Receives into `iov`. For datagram sockets in a pool that filters
-    /// peers, datagrams from peers it does not admit are dropped and logged.
+    /// peers, datagrams from peers it does not admit are dropped and logged
+    /// (the kernel filter drops them first; this is the second line), and
+    /// the wait for an admitted one keeps to the socket's `SO_RCVTIMEO`.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
         self.check_pending()?;
-        let filter = self.kind == Kind::Datagram && self.pool.filters_peers();
+        let datagram = self.kind == Kind::Datagram;
+        let filter = datagram && self.pool.filters_peers();
+        let mut deadline = Deadline::start();
         loop {
-            let datagram = self.kind == Kind::Datagram;
             let got = sys::recv(self.os.as_raw_fd(), iov, flags, want_from || filter, datagram)?;
             match got.from {
-                Some(from) if filter && !self.pool.allows(Right::Accept, &from) => {
-                    deny("datagram from", &from, &self.pool);
+                Some(from) if filter && !self.admits(Operation::Receive, &from) => {
                     if flags & libc::MSG_PEEK != 0 {
                         // Consume the peeked datagram so the next one can be seen.
                         sys::recv(self.os.as_raw_fd(), &mut IoVecs::new(), 0, false, true)?;
                     }
+                    deadline.wait_readable(self)?;
                 }
                 _ => return Ok(got),
             }
@@ -190,7 +200,7 @@ impl Socket {
     pub fn send(&self, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> Result<usize, Errno> {
         self.check_pending()?;
         if let Some(to) = to {
-            self.check(Right::Connect, "send to", to)?;
+            self.check_send_to(to)?;
         }
         Ok(sys::send(self.os.as_raw_fd(), iov, flags, to)?)
     }
@@ -233,11 +243,12 @@ impl Socket {
         if !group.ip().is_multicast() {
             return Err(Errno::INVAL);
         }
-        let granted = self.pool.allows(Right::Connect, &group)
-            || (self.pool.filters_peers() && self.pool.allows(Right::Accept, &group));
-        if !granted {
-            return Err(deny("multicast group", &group.ip(), &self.pool));
-        }
+        let op = if join { Operation::JoinMulticast } else { Operation::LeaveMulticast };
+        let rule = self.pool.decide(Right::Connect, &group).or_else(|| {
+            let by_accept = self.pool.filters_peers().then(|| self.pool.decide(Right::Accept, &group));
+            by_accept.flatten()
+        });
+        self.decided(op, Target::Addr(group), rule)?;
         // For IPv4 `interface` is the interface's address as the bytes of an
         // `in_addr` (what C passes in `imr_interface.s_addr`); for IPv6 an index.
         let v4_if = std::net::Ipv4Addr::from(interface.to_le_bytes());
@@ -257,7 +268,7 @@ impl Socket {
 
     /// Whether the socket is IPv6 (options such as TTL have per-family names).
     pub fn is_ipv6(&self) -> Result<bool, Errno> {
-        Ok(self.os.domain()? == Domain::IPV6)
+        Ok(self.ipv6)
     }
 }
 

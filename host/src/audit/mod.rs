@@ -1,0 +1,177 @@
+//! Pool decisions: every grant and denial a pool makes, handed to the
+//! observers that want them.
+//!
+//! A [`Decision`] is made in one place ([`crate::socket`] for socket
+//! operations, [`crate::sock`] for name lookups) and goes to one
+//! [`DecisionHook`]. `wasock run` installs two: the stderr log ([`StderrLog`],
+//! denials only, coalesced and rate-limited) and, with `--audit FILE`, the
+//! audit file ([`AuditFile`], one JSON object per line for every decision).
+//! Both hand their output to a writer thread through a bounded queue, so a
+//! slow or blocked stderr or disk never blocks the guest: what does not fit
+//! is counted and reported as dropped.
+//!
+//! Everything a guest or peer controls (names above all) is escaped with
+//! [`escape`] before it reaches a terminal or a file.
+
+mod escape;
+mod file;
+mod stderr;
+mod writer;
+
+pub use escape::escape;
+pub use file::AuditFile;
+pub use stderr::StderrLog;
+
+use crate::pool::{AddrRule, NamePattern};
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What the guest asked a pool for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Bind,
+    /// `listen`, including the bind the kernel would otherwise make by itself.
+    Listen,
+    Connect,
+    SendTo,
+    /// A TCP connection from a peer.
+    Accept,
+    /// A datagram from a peer.
+    Receive,
+    Resolve,
+    JoinMulticast,
+    LeaveMulticast,
+}
+
+impl Operation {
+    /// The name used in logs and audit records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Bind => "bind",
+            Operation::Listen => "listen",
+            Operation::Connect => "connect",
+            Operation::SendTo => "send_to",
+            Operation::Accept => "accept",
+            Operation::Receive => "receive",
+            Operation::Resolve => "resolve",
+            Operation::JoinMulticast => "join_multicast",
+            Operation::LeaveMulticast => "leave_multicast",
+        }
+    }
+
+    /// How a denial reads in the stderr log: "denied connect to 127.0.0.1:80".
+    fn phrase(self) -> &'static str {
+        match self {
+            Operation::Bind => "bind to",
+            Operation::Listen => "listen on",
+            Operation::Connect => "connect to",
+            Operation::SendTo => "send to",
+            Operation::Accept => "accept from",
+            Operation::Receive => "datagram from",
+            Operation::Resolve => "resolve",
+            Operation::JoinMulticast => "join multicast group",
+            Operation::LeaveMulticast => "leave multicast group",
+        }
+    }
+}
+
+/// What an operation was about: an address, or a guest-supplied name.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    Addr(SocketAddr),
+    Name(&'a str),
+}
+
+impl fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Addr(a) => write!(f, "{a}"),
+            Target::Name(n) => write!(f, "\"{}\"", escape(n)),
+        }
+    }
+}
+
+/// The rule that granted an operation.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule<'a> {
+    Addr(&'a AddrRule),
+    Name(&'a NamePattern),
+    /// Inbound peers in a pool without `--allow-accept` rules, which admits every peer.
+    AnyPeer,
+    /// Numeric hosts, which resolve without a lookup and need no grant.
+    Numeric,
+}
+
+impl fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Addr(r) => write!(f, "{r}"),
+            Rule::Name(p) => write!(f, "--allow-resolve {p}"),
+            Rule::AnyPeer => f.write_str("no --allow-accept rule: any peer"),
+            Rule::Numeric => f.write_str("numeric host"),
+        }
+    }
+}
+
+/// One decision of one pool.
+#[derive(Clone, Debug)]
+pub struct Decision<'a> {
+    pub time: SystemTime,
+    /// The pool's name.
+    pub pool: &'a str,
+    pub op: Operation,
+    /// The guest fd of the socket (or, for a name lookup, of the pool).
+    pub fd: Option<u32>,
+    /// The socket's local address, where it has one.
+    pub local: Option<SocketAddr>,
+    pub target: Target<'a>,
+    /// The rule that granted the operation; `None` is a denial.
+    pub rule: Option<Rule<'a>>,
+    /// A remark on a granted operation, such as a socket made IPv6-only.
+    pub note: Option<&'static str>,
+}
+
+impl Decision<'_> {
+    pub fn granted(&self) -> bool {
+        self.rule.is_some()
+    }
+}
+
+/// Receives every pool decision. Implementations must not block: they run
+/// on the guest's thread, in the middle of a socket call.
+pub trait DecisionHook: Send + Sync {
+    fn decided(&self, d: &Decision<'_>);
+
+    /// Whether granted decisions are wanted too. When no hook wants them,
+    /// the hot path (every `send_to`, every `accept`) builds no record.
+    fn wants_grants(&self) -> bool {
+        true
+    }
+}
+
+/// The hooks of one guest, called in order.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    hooks: Vec<Arc<dyn DecisionHook>>,
+    wants_grants: bool,
+}
+
+impl Hooks {
+    pub fn new(hooks: Vec<Arc<dyn DecisionHook>>) -> Hooks {
+        let wants_grants = hooks.iter().any(|h| h.wants_grants());
+        Hooks { hooks, wants_grants }
+    }
+
+    /// Whether a granted decision would reach anyone.
+    pub fn wants_grants(&self) -> bool {
+        self.wants_grants
+    }
+
+    pub fn decided(&self, d: &Decision<'_>) {
+        for h in &self.hooks {
+            h.decided(d);
+        }
+    }
+}
