@@ -4,9 +4,9 @@
 //! the others stay valid, and the call must return the exact errno ABI.md
 //! names: `fault` (21) for a pointer or length outside memory, `badf` (8)
 //! for an fd that is not open, `notsock` (57) for an fd of the wrong kind,
-//! `inval` (28) for an unknown enum value, more iovecs than IOV_MAX, a
-//! malformed `addr` record or a bad host name. Never a trap, never a host
-//! panic, never a partial write.
+//! `inval` (28) for an unknown enum value, a boolean other than 0 or 1,
+//! more iovecs than IOV_MAX, a malformed `addr` record or a bad host name.
+//! Never a trap, never a host panic, never a partial write.
 //!
 //! The cases are generated, so a function added to the spec is covered by
 //! construction: each `fd` parameter gets closed, never-opened and
@@ -15,7 +15,7 @@
 //! huge length, a wrapping range and zero lengths at and past the end of
 //! memory, and each iovec count one past IOV_MAX; each input `*addr` gets
 //! malformed records; enum parameters (`family`, `type`, `flags`, `how`,
-//! `port`) get unknown values.
+//! `port`) get unknown values, and boolean option values anything but 0 or 1.
 //!
 //! One guest runs every case and prints `ID ERRNO TAIL` per case; `TAIL` is
 //! 1 when the last 64 bytes of memory (where the straddling pointers point)
@@ -305,6 +305,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
                 (n, "send" | "send_to" | "sock_send") if n.ends_with("flags") => &[1, 2, 0x8000, -1],
                 ("how", _) => &[0, 4, 0x103, -1],
                 ("port", _) => &[0x10000, -1],
+                // A boolean option is 0 or 1 (0x100 would be 0 as a u8).
+                ("value" | "on", n) if n.starts_with("set_") => &[2, 0x100, 0x101, -1],
                 _ => &[],
             };
             for &v in bad {

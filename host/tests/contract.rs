@@ -3,6 +3,8 @@
 //! `poll_oneoff` wakes on what `ppoll` reports whichever path serves it.
 //!
 //! - More than IOV_MAX (1024) iovecs on a socket is `inval`; 1024 work.
+//! - Boolean socket options take 0 or 1; anything else is `inval` and
+//!   leaves the option as it was.
 
 mod common;
 
@@ -91,4 +93,81 @@ fn socket_iovecs_past_iov_max_are_inval() {
     assert_eq!(got[0], (0..1024u32).map(|i| i as u8).collect::<Vec<_>>(), "the datagram of 1024 iovecs");
     assert_eq!(got[1], (0..1024u32).map(|i| (i * 3) as u8).collect::<Vec<_>>(), "what sock_recv's 1024 iovecs got");
     assert_eq!(got[2], (0..1024u32).map(|i| (i * 5 + 1) as u8).collect::<Vec<_>>(), "what fd_read's 1024 iovecs got");
+}
+
+/// Checks for one boolean option on `fd`: the values 2, 0x100 (0 as a
+/// `u8`), 0x101 and -1 are `inval` and leave it as it was, before and after
+/// it is flipped with a good value. Check ids `id..id + 8`.
+fn flag_checks(name: &str, fd: i32, id: usize) -> String {
+    let rejected = |id: usize| -> String {
+        [2, 0x100, 0x101, -1]
+            .iter()
+            .map(|v| {
+                format!("    (call $check (call $set_{name} (i32.const {fd}) (i32.const {v})) (i32.const {INVAL}) (i32.const {id}))\n")
+            })
+            .collect()
+    };
+    let (before, after) = (rejected(id + 1), rejected(id + 5));
+    format!(
+        r#"
+    ;; {name}: the value at 16; bad values; unchanged at 24
+    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 16)) (i32.const {id}))
+{before}
+    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 24)) (i32.const {}))
+    (call $check (i32.load8_u (i32.const 24)) (i32.load8_u (i32.const 16)) (i32.const {}))
+    ;; flipped; bad values; still flipped
+    (call $ok (call $set_{name} (i32.const {fd}) (i32.eqz (i32.load8_u (i32.const 16)))) (i32.const {}))
+{after}
+    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 24)) (i32.const {}))
+    (call $check (i32.load8_u (i32.const 24)) (i32.eqz (i32.load8_u (i32.const 16))) (i32.const {}))
+"#,
+        id + 2,
+        id + 3,
+        id + 4,
+        id + 6,
+        id + 7,
+    )
+}
+
+/// Every boolean option setter, and set_linger's `on`, take 0 or 1; any
+/// other value is `inval` and the option keeps its value.
+#[test]
+fn boolean_options_take_only_0_and_1() {
+    // (option, fd): 4 a TCP socket, 5 a UDP socket, 6 a TCP/IPv6 socket.
+    let mut opts = vec![
+        ("reuse_addr", 4),
+        ("reuse_port", 4),
+        ("nodelay", 4),
+        ("keepalive", 4),
+        ("broadcast", 5),
+        ("multicast_loop", 5),
+    ];
+    let mut v6 = "";
+    if have_ipv6() {
+        opts.push(("v6only", 6));
+        v6 = "(call $ok (call $open (i32.const 3) (i32.const 2) (i32.const 6) (i32.const 16)) (i32.const 3))";
+    }
+    let body: String = opts.iter().enumerate().map(|(k, &(name, fd))| flag_checks(name, fd, 10 + 10 * k)).collect();
+    let out = Guest::new(&format!(
+        r#"
+  (func $main
+    (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 1))
+    (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 2))
+    {v6}
+{body}
+    ;; linger: off; a bad `on` leaves it off; on for 5 s; bad `on`s leave that
+    (call $check (call $set_linger (i32.const 4) (i32.const 2) (i32.const 5)) (i32.const {INVAL}) (i32.const 81))
+    (call $ok (call $get_linger (i32.const 4) (i32.const 16) (i32.const 20)) (i32.const 82))
+    (call $check (i32.load8_u (i32.const 16)) (i32.const 0) (i32.const 83))
+    (call $ok (call $set_linger (i32.const 4) (i32.const 1) (i32.const 5)) (i32.const 84))
+    (call $check (call $set_linger (i32.const 4) (i32.const 0x100) (i32.const 7)) (i32.const {INVAL}) (i32.const 85))
+    (call $check (call $set_linger (i32.const 4) (i32.const -1) (i32.const 7)) (i32.const {INVAL}) (i32.const 86))
+    (call $ok (call $get_linger (i32.const 4) (i32.const 16) (i32.const 20)) (i32.const 87))
+    (call $check (i32.load8_u (i32.const 16)) (i32.const 1) (i32.const 88))
+    (call $check (i32.load (i32.const 20)) (i32.const 5) (i32.const 89)))
+"#
+    ))
+    .flags(&["--allow-connect", "127.0.0.1:1"])
+    .run();
+    out.assert_ok();
 }
