@@ -2,15 +2,129 @@
 //! (never a trap), a failed call moves no data and changes no state, and
 //! `poll_oneoff` wakes on what `ppoll` reports whichever path serves it.
 //!
+//! - Calls delegated to wasmtime-wasi (stdio, files, clocks, args, random)
+//!   answer a bad pointer with `fault` (21) and an unknown enum value with
+//!   `inval` (28), as the socket calls do, instead of trapping.
+//! - Such a call that fails moves nothing: no stdin bytes consumed, no
+//!   stdout bytes written, no file created, no seek.
 //! - More than IOV_MAX (1024) iovecs on a socket is `inval`; 1024 work.
 //! - Boolean socket options take 0 or 1; anything else is `inval` and
 //!   leaves the option as it was.
 
 mod common;
 
-use common::errno::INVAL;
+use common::errno::{FAULT, INVAL};
 use common::*;
 use std::time::Duration;
+
+/// Calls delegated to wasmtime-wasi with a pointer past the end of memory
+/// (or misaligned, or an unknown clock) return an errno; the guest runs on
+/// and stdout got only its last line. fd 3 is a preopened directory.
+#[test]
+fn delegated_calls_answer_errno_not_trap() {
+    let dir = temp_path("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let out = Guest::new(&format!(
+        r#"
+  (data (i32.const 1024) "abc")
+  (data (i32.const 1040) "new.txt")
+  (data (i32.const 1056) "alive\n")
+  (func $main
+    ;; fd_write to stdout: the iovec array past memory; its buffer past memory
+    (call $check (call $fd_write (i32.const 1) (i32.const 0xFFFFFFF0) (i32.const 1) (i32.const 16)) (i32.const {FAULT}) (i32.const 1))
+    (i32.store (i32.const 1100) (i32.const 0xFFFFFFF0)) (i32.store (i32.const 1104) (i32.const 16))
+    (call $check (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 1) (i32.const 16)) (i32.const {FAULT}) (i32.const 2))
+    ;; a good buffer, but nwritten past memory or misaligned: nothing is written
+    (i32.store (i32.const 1100) (i32.const 1024)) (i32.store (i32.const 1104) (i32.const 3))
+    (call $check (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 1) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 3))
+    (call $check (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 1) (i32.const 17)) (i32.const {FAULT}) (i32.const 4))
+    ;; a good iovec, then a bad one: fault, as on a socket
+    (i32.store (i32.const 1108) (i32.const 0xFFFFFFF0)) (i32.store (i32.const 1112) (i32.const 16))
+    (call $check (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 2) (i32.const 16)) (i32.const {FAULT}) (i32.const 5))
+    ;; fd_fdstat_get
+    (call $check (call $fd_fdstat_get (i32.const 1) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 6))
+    (call $check (call $fd_fdstat_get (i32.const 3) (i32.const 65530)) (i32.const {FAULT}) (i32.const 7))
+    ;; clock_time_get: past memory, misaligned (a u64 at 20), an unknown clock
+    (call $check (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 8))
+    (call $check (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 20)) (i32.const {FAULT}) (i32.const 9))
+    (call $check (call $clock_time_get (i32.const 99) (i64.const 0) (i32.const 16)) (i32.const {INVAL}) (i32.const 10))
+    ;; args_sizes_get: either slot
+    (call $check (call $args_sizes_get (i32.const 0xFFFFFFF0) (i32.const 24)) (i32.const {FAULT}) (i32.const 11))
+    (call $check (call $args_sizes_get (i32.const 16) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 12))
+    ;; random_get: past memory, straddling its end
+    (call $check (call $random_get (i32.const 0xFFFFFFF0) (i32.const 16)) (i32.const {FAULT}) (i32.const 13))
+    (call $check (call $random_get (i32.const 65530) (i32.const 16)) (i32.const {FAULT}) (i32.const 14))
+    ;; path_open: the path past memory; a good path (creat) with the fd slot past memory
+    (call $check (call $path_open (i32.const 3) (i32.const 0) (i32.const 0xFFFFFFF0) (i32.const 7) (i32.const 1)
+      (i64.const 0x42) (i64.const 0) (i32.const 0) (i32.const 16)) (i32.const {FAULT}) (i32.const 15))
+    (call $check (call $path_open (i32.const 3) (i32.const 0) (i32.const 1040) (i32.const 7) (i32.const 1)
+      (i64.const 0x42) (i64.const 0) (i32.const 0) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 16))
+    ;; still running, and every call still works
+    (call $ok (call $clock_time_get (i32.const 1) (i64.const 0) (i32.const 16)) (i32.const 17))
+    (call $ok (call $random_get (i32.const 2000) (i32.const 16)) (i32.const 18))
+    (call $ok (call $args_sizes_get (i32.const 16) (i32.const 24)) (i32.const 19))
+    (call $print (i32.const 1056) (i32.const 6)))
+"#
+    ))
+    .flags(&["--dir", &format!("{}::/d", dir.display())])
+    .run();
+    let created = dir.join("new.txt").exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    out.assert_ok();
+    assert_eq!(out.stdout, "alive\n", "a failed fd_write wrote something");
+    assert!(!created, "a path_open that failed on its fd slot created the file");
+}
+
+/// A delegated call that fails on a pointer has not moved data first: stdin
+/// bytes stay for the next read, a seek does not happen, and (above) stdout
+/// gets nothing.
+#[test]
+fn failed_delegated_calls_move_nothing() {
+    let dir = temp_path("dir");
+    std::fs::create_dir(&dir).unwrap();
+    let mut guest = Guest::new(&format!(
+        r#"
+  (data (i32.const 1040) "f.txt")
+  (data (i32.const 1056) "0123456789")
+  (func $main (local $f i32)
+    ;; stdin: the buffer past memory; a good buffer with nread past memory;
+    ;; a good iovec then a bad one; more than IOV_MAX iovecs
+    (i32.store (i32.const 1100) (i32.const 0xFFFFFFF0)) (i32.store (i32.const 1104) (i32.const 16))
+    (call $check (call $fd_read (i32.const 0) (i32.const 1100) (i32.const 1) (i32.const 16)) (i32.const {FAULT}) (i32.const 1))
+    (i32.store (i32.const 1100) (i32.const 2000)) (i32.store (i32.const 1104) (i32.const 16))
+    (call $check (call $fd_read (i32.const 0) (i32.const 1100) (i32.const 1) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 2))
+    (i32.store (i32.const 1108) (i32.const 0xFFFFFFF0)) (i32.store (i32.const 1112) (i32.const 16))
+    (call $check (call $fd_read (i32.const 0) (i32.const 1100) (i32.const 2) (i32.const 16)) (i32.const {FAULT}) (i32.const 3))
+    (call $check (call $fd_read (i32.const 0) (i32.const 1100) (i32.const 1025) (i32.const 16)) (i32.const {INVAL}) (i32.const 4))
+    ;; all five bytes the test wrote are still there
+    (call $read_exact (i32.const 0) (i32.const 2000) (i32.const 5))
+    (call $print (i32.const 2000) (i32.const 5)) (call $nl)
+
+    ;; a file with 10 bytes: a seek whose result slot is bad does not move it
+    (call $ok (call $path_open (i32.const 3) (i32.const 0) (i32.const 1040) (i32.const 5) (i32.const 1)
+      (i64.const 0x42) (i64.const 0) (i32.const 0) (i32.const 16)) (i32.const 5))
+    (local.set $f (call $r))
+    (call $write_all (local.get $f) (i32.const 1056) (i32.const 10))
+    (call $check (call $fd_seek (local.get $f) (i64.const 2) (i32.const 0) (i32.const 0xFFFFFFF0)) (i32.const {FAULT}) (i32.const 6))
+    (call $check (call $fd_seek (local.get $f) (i64.const 2) (i32.const 0) (i32.const 20)) (i32.const {FAULT}) (i32.const 7))
+    (call $ok (call $fd_seek (local.get $f) (i64.const 0) (i32.const 1) (i32.const 16)) (i32.const 8))
+    (call $check (i32.load (i32.const 16)) (i32.const 10) (i32.const 9))
+    (call $ok (call $fd_close (local.get $f)) (i32.const 10)))
+"#
+    ))
+    .flags(&["--dir", &format!("{}::/d", dir.display())])
+    .with_stdin()
+    .spawn();
+    std::io::Write::write_all(guest.stdin(), b"hello").unwrap();
+    // A byte lost to a failed read shows as EOF in `$read_exact` (exit 102).
+    guest.close_stdin();
+    let out = guest.wait();
+    let content = std::fs::read(dir.join("f.txt"));
+    let _ = std::fs::remove_dir_all(&dir);
+    out.assert_ok();
+    assert_eq!(out.stdout, "hello\n", "stdin bytes were lost to a failed fd_read");
+    assert_eq!(content.expect("f.txt was written"), b"0123456789");
+}
 
 /// A connected UDP socket and a native peer: 1025 iovecs are `inval` for
 /// fd_write, sock_send, fd_read and sock_recv, whether entry 1025 is good
