@@ -7,6 +7,8 @@
 //!   `inval` (28), as the socket calls do, instead of trapping.
 //! - Such a call that fails moves nothing: no stdin bytes consumed, no
 //!   stdout bytes written, no file created, no seek.
+//! - poll_oneoff over a socket and stdin wakes for an error-only socket
+//!   event and reports it as the socket-only path does.
 //! - More than IOV_MAX (1024) iovecs on a socket is `inval`; 1024 work.
 //! - Boolean socket options take 0 or 1; anything else is `inval` and
 //!   leaves the option as it was.
@@ -15,7 +17,7 @@ mod common;
 
 use common::errno::{FAULT, INVAL};
 use common::*;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Calls delegated to wasmtime-wasi with a pointer past the end of memory
 /// (or misaligned, or an unknown clock) return an errno; the guest runs on
@@ -124,6 +126,96 @@ fn failed_delegated_calls_move_nothing() {
     out.assert_ok();
     assert_eq!(out.stdout, "hello\n", "stdin bytes were lost to a failed fd_read");
     assert_eq!(content.expect("f.txt was written"), b"0123456789");
+}
+
+/// A UDP port nothing listens on (bound and released).
+fn closed_udp_port() -> u16 {
+    udp("127.0.0.1").local_addr().unwrap().port()
+}
+
+/// The mixed poll path (a socket and stdin) wakes for a socket whose only
+/// condition is an error, and reports it as the socket-only path does.
+///
+/// The error must come after the poll started, or the mixed path's first
+/// zero-timeout `ppoll` sees it: on loopback the ICMP port unreachable for
+/// a datagram arrives before `send` returns. So the guest's socket A is
+/// bound with SO_REUSEADDR to 127.0.0.1:Q and connected to a closed port
+/// Z; the test binds its own socket to 0.0.0.0:Q (SO_REUSEADDR too) and,
+/// once the guest is polling, sends to Z from there. The ICMP error goes
+/// to the best match for 127.0.0.1:Q <-> 127.0.0.1:Z: A (the test's socket
+/// is neither bound to the address nor connected). Linux's `poll()` then
+/// reports POLLERR alone on A. A second socket B, refused the usual way,
+/// goes through the socket-only path; both events must agree. A 5 s clock
+/// guards each poll: it firing first is the bug.
+#[test]
+fn mixed_poll_wakes_on_a_socket_error() {
+    use socket2::{Domain, Socket, Type};
+    let z = closed_udp_port();
+    let shadow = Socket::new(Domain::IPV4, Type::DGRAM, None).unwrap();
+    shadow.set_reuse_address(true).unwrap();
+    shadow.bind(&"0.0.0.0:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    let q = shadow.local_addr().unwrap().as_socket().unwrap().port();
+    let signal = udp("127.0.0.1");
+    let sp = signal.local_addr().unwrap().port();
+    let guest = Guest::new(&format!(
+        r#"
+  (data (i32.const 1024) "x")
+  ;; A UDP socket connected to 127.0.0.1:port.
+  (func $udp_to (param $port i32) (result i32) (local $fd i32)
+    (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 90))
+    (local.set $fd (call $r))
+    (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (local.get $port))
+    (call $ok (call $connect (local.get $fd) (i32.const 1100)) (i32.const 91))
+    (local.get $fd))
+  (func $main (local $a i32) (local $b i32)
+    ;; A: 127.0.0.1:{q} (shared with the test's socket), connected to {z}
+    (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 1))
+    (local.set $a (call $r))
+    (call $ok (call $set_reuse_addr (local.get $a) (i32.const 1)) (i32.const 2))
+    (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {q}))
+    (call $ok (call $bind (local.get $a) (i32.const 1100)) (i32.const 3))
+    (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {z}))
+    (call $ok (call $connect (local.get $a) (i32.const 1100)) (i32.const 4))
+    ;; tell the test, then poll: A (userdata 1), stdin (2), the guard clock (3)
+    (call $ok (call $write (call $udp_to (i32.const {sp})) (i32.const 1024) (i32.const 1)) (i32.const 5))
+    (call $sub_fd (i32.const 2048) (i32.const 1) (i32.const 1) (local.get $a))
+    (call $sub_fd (i32.const 2096) (i32.const 2) (i32.const 1) (i32.const 0))
+    (call $sub_clock (i32.const 2144) (i32.const 3) (i64.const 5000000000))
+    (call $ok (call $poll_oneoff (i32.const 2048) (i32.const 2560) (i32.const 3) (i32.const 16)) (i32.const 6))
+    (call $check (call $r) (i32.const 1) (i32.const 7))
+    (call $check (call $ev_userdata (i32.const 2560)) (i32.const 1) (i32.const 8))
+    (call $check (call $ev_type (i32.const 2560)) (i32.const 1) (i32.const 9))
+    (call $print_u32 (call $ev_error (i32.const 2560))) (call $nl)
+    (call $print_u32 (call $ev_flags (i32.const 2560))) (call $nl)
+    ;; B, refused at once; socket-only: B (userdata 4), the guard clock (5)
+    (local.set $b (call $udp_to (i32.const {z})))
+    (call $ok (call $write (local.get $b) (i32.const 1024) (i32.const 1)) (i32.const 10))
+    (call $sub_fd (i32.const 2048) (i32.const 4) (i32.const 1) (local.get $b))
+    (call $sub_clock (i32.const 2096) (i32.const 5) (i64.const 5000000000))
+    (call $ok (call $poll_oneoff (i32.const 2048) (i32.const 2560) (i32.const 2) (i32.const 16)) (i32.const 11))
+    (call $check (call $r) (i32.const 1) (i32.const 12))
+    (call $check (call $ev_userdata (i32.const 2560)) (i32.const 4) (i32.const 13))
+    (call $check (call $ev_type (i32.const 2560)) (i32.const 1) (i32.const 14))
+    (call $print_u32 (call $ev_error (i32.const 2560))) (call $nl)
+    (call $print_u32 (call $ev_flags (i32.const 2560))) (call $nl))
+"#
+    ))
+    .flags(&["--allow-connect", "127.0.0.1", "--allow-bind", &format!("127.0.0.1:{q}")])
+    .with_stdin()
+    .spawn();
+    let mut buf = [0u8; 16];
+    signal.recv(&mut buf).expect("the guest's signal");
+    // The guest polls right after its signal; give it time to get there.
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    shadow.send_to(b"x", &std::net::SocketAddr::from(([127, 0, 0, 1], z)).into()).unwrap();
+    // `guest` keeps its stdin open and silent until it is waited for.
+    let out = guest.wait();
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0..2], lines[2..4], "the mixed path's event (error, flags) differs from the socket-only path's");
+    assert!(started.elapsed() < Duration::from_secs(4), "the mixed poll woke after {:?}", started.elapsed());
 }
 
 /// A connected UDP socket and a native peer: 1025 iovecs are `inval` for

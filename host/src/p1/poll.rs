@@ -6,12 +6,15 @@
 //! that wasmtime-wasi serves (stdin, files) or absolute clocks, those go to
 //! wasmtime-wasi's own `poll_oneoff` on a scratch copy of the subscriptions,
 //! and the sockets wait in the same tokio runtime; whichever is ready first
-//! answers. Neither path busy-waits.
+//! answers. Neither path busy-waits, and both report a socket on exactly
+//! the conditions `ppoll` reports.
 
 use crate::abi::{Errno, Mem};
 use crate::call::{block, memory, Fail};
 use crate::state::HostState;
 use crate::table::{Entry, FdTable};
+use std::collections::HashMap;
+use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
 use std::task::Poll;
 use std::time::{Duration, Instant};
@@ -203,33 +206,37 @@ impl AsRawFd for Borrowed {
     }
 }
 
-/// Waits until any socket may be ready (tokio's epoll), without consuming anything.
+/// Waits until any socket may be ready, without consuming anything.
+///
+/// tokio's epoll reports error and hang-up conditions whatever the interest,
+/// but tokio only wakes a waiter for the readiness it asked for: each socket
+/// asks for its read or write readiness plus `ERROR`, so that a socket whose
+/// only condition is an error (`POLLERR`: a refused datagram on a connected
+/// UDP socket) wakes this wait as it wakes `ppoll`. Hang-ups arrive as read
+/// or write closed, which those interests include; `POLLNVAL` cannot occur,
+/// as the fds stay open throughout. `ppoll` then decides what is reported.
 async fn any_socket_ready(subs: &[SocketSub]) {
-    let mut regs: Vec<(RawFd, Interest)> = Vec::new();
+    let mut regs: HashMap<RawFd, Interest> = HashMap::new();
     for s in subs {
         let i = if s.write { Interest::WRITABLE } else { Interest::READABLE };
-        match regs.iter_mut().find(|r| r.0 == s.fd) {
-            Some(r) => r.1 = r.1.add(i),
-            None => regs.push((s.fd, i)),
-        }
+        regs.entry(s.fd).and_modify(|r| *r = r.add(i)).or_insert(i.add(Interest::ERROR));
     }
     // SAFETY: the sockets stay open while this future lives: the fd table is
     // not touched until the guest's `poll_oneoff` returns.
-    let fds: Vec<_> =
-        regs.iter().filter_map(|&(fd, i)| unsafe { AsyncFd::register_with_interest(Borrowed(fd), i) }.ok()).collect();
+    let fds: Vec<_> = regs
+        .into_iter()
+        .filter_map(|(fd, i)| unsafe { AsyncFd::register_with_interest(Borrowed(fd), i) }.ok().map(|a| (a, i)))
+        .collect();
     if fds.is_empty() {
         return std::future::pending().await;
     }
+    let mut waits: Vec<_> = fds.iter().map(|(a, i)| Box::pin(a.ready(*i))).collect();
     std::future::poll_fn(|cx| {
-        for a in &fds {
-            let interest = regs.iter().find(|r| r.0 == a.get_ref().0).map(|r| r.1);
-            let readable = interest.is_some_and(|i| i.is_readable()) && a.poll_read_ready(cx).is_ready();
-            let writable = interest.is_some_and(|i| i.is_writable()) && a.poll_write_ready(cx).is_ready();
-            if readable || writable {
-                return Poll::Ready(());
-            }
+        if waits.iter_mut().any(|w| w.as_mut().poll(cx).is_ready()) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
-        Poll::Pending
     })
     .await
 }
