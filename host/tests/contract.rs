@@ -9,6 +9,8 @@
 //!   stdout bytes written, no file created, no seek.
 //! - poll_oneoff over a socket and stdin wakes for an error-only socket
 //!   event and reports it as the socket-only path does.
+//! - poll_oneoff with more subscriptions than wasmtime-wasi can serve is
+//!   `inval`, not a trap.
 //! - More than IOV_MAX (1024) iovecs on a socket is `inval`; 1024 work.
 //! - Boolean socket options take 0 or 1; anything else is `inval` and
 //!   leaves the option as it was.
@@ -216,6 +218,41 @@ fn mixed_poll_wakes_on_a_socket_error() {
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert_eq!(lines[0..2], lines[2..4], "the mixed path's event (error, flags) differs from the socket-only path's");
     assert!(started.elapsed() < Duration::from_secs(4), "the mixed poll woke after {:?}", started.elapsed());
+}
+
+/// 2^20 stdin subscriptions are more than wasmtime-wasi's resource table
+/// holds: `inval`, not a trap. 2^16 + 1 is past the host's limit too; 2^16
+/// are served (stdin is /dev/null, so every one is ready).
+#[test]
+fn poll_with_too_many_delegated_subscriptions_is_inval() {
+    const SUBS: i32 = 65536;
+    let n = 1u32 << 20;
+    let events = SUBS as u32 + n * 48;
+    let pages = (events + n * 32) / 65536 + 1;
+    let out = Guest::new(&format!(
+        r#"
+  (func $poll_stdin (param $n i32) (result i32) (local $i i32) (local $p i32)
+    (local.set $p (i32.const {SUBS}))
+    (loop $l
+      (call $sub_fd (local.get $p) (local.get $i) (i32.const 1) (i32.const 0))
+      (local.set $p (i32.add (local.get $p) (i32.const 48)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (call $poll_oneoff (i32.const {SUBS}) (i32.const {events}) (local.get $n) (i32.const 16)))
+  (func $main
+    (call $assert (i32.ne (memory.grow (i32.const {pages})) (i32.const -1)) (i32.const 1))
+    (call $check (call $poll_stdin (i32.const {n})) (i32.const {INVAL}) (i32.const 2))
+    (call $check (call $poll_stdin (i32.const 65537)) (i32.const {INVAL}) (i32.const 3))
+    (call $ok (call $poll_stdin (i32.const 65536)) (i32.const 4))
+    (call $check (call $r) (i32.const 65536) (i32.const 5))
+    ;; the last event is the last subscription's
+    (call $check (call $ev_userdata (i32.const {last})) (i32.const 65535) (i32.const 6)))
+"#,
+        last = events + 65535 * 32,
+    ))
+    .run();
+    assert!(!out.stderr.contains("trapped"), "{}", out.stderr);
+    out.assert_ok();
 }
 
 /// A connected UDP socket and a native peer: 1025 iovecs are `inval` for

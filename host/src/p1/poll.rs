@@ -27,6 +27,8 @@ const SUB_SIZE: usize = 48;
 /// More subscriptions than this is `inval`, as `poll()` past the fd limit
 /// is on Linux; it bounds what one call can make the host allocate.
 const MAX_SUBSCRIPTIONS: u32 = 1 << 20;
+/// At most this many subscriptions go to wasmtime-wasi (see [`wait_mixed`]).
+const MAX_DELEGATED: usize = 1 << 16;
 const EVENT_SIZE: usize = 32;
 const EVENTTYPE_CLOCK: u8 = 0;
 const EVENTTYPE_FD_READ: u8 = 1;
@@ -244,6 +246,18 @@ async fn any_socket_ready(subs: &[SocketSub]) {
 /// Mixed: wasmtime-wasi polls its fds and clocks on a scratch copy while
 /// the sockets wait in the same runtime; the first to be ready answers.
 fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>, Fail> {
+    // wasmtime-wasi makes a pollable (and for a file also a stream) in its
+    // resource table for every subscription it gets (relative clocks too, see
+    // below) and traps when the table is full: it holds 1,000,000 entries,
+    // shared with stdio and every open file (with only stdio open, 999,998
+    // stdin subscriptions trap). Past this many the call is `inval`, as
+    // Linux's `poll()` is past the fd limit: 2^16 is far more than a guest
+    // has such fds to poll (one subscription per fd and direction), uses at
+    // most 2^17 entries, and costs wasmtime-wasi about 0.2 s (3.5 s at the
+    // table's limit).
+    if plan.delegated.len() + plan.clocks.len() > MAX_DELEGATED {
+        return Err(Errno::INVAL.into());
+    }
     let ready = poll_sockets(&st.table, &plan.sockets, Some(Duration::ZERO))?;
     if !ready.is_empty() {
         return Ok(ready);
