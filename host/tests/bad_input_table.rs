@@ -4,16 +4,18 @@
 //! the others stay valid, and the call must return the exact errno ABI.md
 //! names: `fault` (21) for a pointer or length outside memory, `badf` (8)
 //! for an fd that is not open, `notsock` (57) for an fd of the wrong kind,
-//! `inval` (28) for an unknown enum value, a malformed `addr` record or a
-//! bad host name. Never a trap, never a host panic, never a partial write.
+//! `inval` (28) for an unknown enum value, a boolean other than 0 or 1,
+//! more iovecs than IOV_MAX, a malformed `addr` record or a bad host name.
+//! Never a trap, never a host panic, never a partial write.
 //!
 //! The cases are generated, so a function added to the spec is covered by
 //! construction: each `fd` parameter gets closed, never-opened and
 //! wrong-kind fds; each pointer gets out-of-bounds, straddling and wrapping
 //! values; each buffer (a pointer followed by its length or count) gets a
 //! huge length, a wrapping range and zero lengths at and past the end of
-//! memory; each input `*addr` gets malformed records; enum parameters
-//! (`family`, `type`, `flags`, `how`, `port`) get unknown values.
+//! memory, and each iovec count one past IOV_MAX; each input `*addr` gets
+//! malformed records; enum parameters (`family`, `type`, `flags`, `how`,
+//! `port`) get unknown values, and boolean option values anything but 0 or 1.
 //!
 //! One guest runs every case and prints `ID ERRNO TAIL` per case; `TAIL` is
 //! 1 when the last 64 bytes of memory (where the straddling pointers point)
@@ -252,12 +254,18 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
                 }
                 Some(n) => {
                     let len = &f.params[n].0;
+                    // More iovecs than IOV_MAX (1024) is inval, before any bounds check (as on Linux).
+                    let too_many = if ty == "*iovec" { INVAL } else { FAULT };
                     add(format!("{p} at the end of memory"), &[(i, MEM)], FAULT);
                     add(format!("{p} straddling the end"), &[(i, MEM - 2)], FAULT);
                     add(format!("{p} 0xFFFFFFFF"), &[(i, -1)], FAULT);
-                    add(format!("{len} huge (0xFFFFFFFF)"), &[(n, -1)], FAULT);
-                    add(format!("{len} huge (0x80000000)"), &[(n, 0x8000_0000)], FAULT);
-                    add(format!("{len} one past memory"), &[(i, 0), (n, MEM / elem + 1)], FAULT);
+                    add(format!("{len} huge (0xFFFFFFFF)"), &[(n, -1)], too_many);
+                    add(format!("{len} huge (0x80000000)"), &[(n, 0x8000_0000)], too_many);
+                    add(format!("{len} one past memory"), &[(i, 0), (n, MEM / elem + 1)], too_many);
+                    if ty == "*iovec" {
+                        add(format!("{len} 1025 (past IOV_MAX), all in memory"), &[(i, 0), (n, 1025)], INVAL);
+                        add(format!("{len} 1024, the array past the end"), &[(i, MEM - 8 * 1023), (n, 1024)], FAULT);
+                    }
                     add(format!("{p} + {len} wrapping"), &[(i, 0xFFFF_FFF0), (n, 32 / elem + 1)], FAULT);
                     add(format!("{p} past the end, {len} 0"), &[(i, MEM + 1), (n, 0)], FAULT);
                     add(format!("{p} far out, {len} 0"), &[(i, -1), (n, 0)], FAULT);
@@ -297,6 +305,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
                 (n, "send" | "send_to" | "sock_send") if n.ends_with("flags") => &[1, 2, 0x8000, -1],
                 ("how", _) => &[0, 4, 0x103, -1],
                 ("port", _) => &[0x10000, -1],
+                // A boolean option is 0 or 1 (0x100 would be 0 as a u8).
+                ("value" | "on", n) if n.starts_with("set_") => &[2, 0x100, 0x101, -1],
                 _ => &[],
             };
             for &v in bad {

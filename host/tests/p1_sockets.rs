@@ -149,7 +149,11 @@ fn socket_options_round_trip() {
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 2))
     (local.set $u (call $r))
 
-    (call $ok (call $set_nodelay (local.get $t) (i32.const 7)) (i32.const 10))
+    ;; a boolean is 0 or 1: 7 is inval and leaves the option off
+    (call $check (call $set_nodelay (local.get $t) (i32.const 7)) (i32.const 28) (i32.const 16))
+    (call $ok (call $get_nodelay (local.get $t) (i32.const 16)) (i32.const 17))
+    (call $check (i32.load8_u (i32.const 16)) (i32.const 0) (i32.const 18))
+    (call $ok (call $set_nodelay (local.get $t) (i32.const 1)) (i32.const 10))
     (call $ok (call $get_nodelay (local.get $t) (i32.const 16)) (i32.const 11))
     (call $check (i32.load8_u (i32.const 16)) (i32.const 1) (i32.const 12))
     (call $ok (call $set_nodelay (local.get $t) (i32.const 0)) (i32.const 13))

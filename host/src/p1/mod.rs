@@ -8,7 +8,7 @@
 
 mod poll;
 
-use crate::abi::Errno;
+use crate::abi::{Errno, Mem};
 use crate::call::{block, delegated, served, Delegate, Fail};
 use crate::sock::{accept, io, shutdown, FDFLAGS_NONBLOCK};
 use crate::state::HostState;
@@ -50,12 +50,14 @@ macro_rules! invoke {
 }
 
 /// In a function the router serves for sockets and pools: passes the call
-/// on to wasmtime-wasi (its fd translated) when `fd` is neither.
+/// on to wasmtime-wasi (its fd translated) when `fd` is neither, after the
+/// `checked by` check (see [`io_args`]) if there is one.
 macro_rules! pass_unless_ours {
-    ($c:ident, $mode:ident, $name:ident($fd:ident $(, $a:ident)*)) => {
+    ($c:ident, $mode:ident, $name:ident($fd:ident $(, $a:ident)*) $(checked by $check:expr)?) => {
         if !is_ours(&$c, $fd) {
             return delegated(&mut $c, |d| {
                 let $fd = d.table.wasi($fd, Errno::BADF)? as i32;
+                $(let mut d = d; $check(&mut d.checked()?)?;)?
                 Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $fd $(, $a)*)))
             });
         }
@@ -65,20 +67,45 @@ macro_rules! pass_unless_ours {
 /// Registers a pass-through function. `[fd, ...] on ERRNO` names the
 /// arguments that are fds, translated to wasmtime-wasi's numbers; a socket
 /// or pool there gets ERRNO (what POSIX gives for that call on a socket).
+/// A `checked by` check runs on guest memory before wasmtime-wasi is called.
 macro_rules! pass {
     ($l:ident, $mode:ident, $name:ident ($($a:ident: $t:ty),*)) => {
         $l.func_wrap(MODULE, stringify!($name), |mut c: C<'_>, $($a: $t),*| {
             delegated(&mut c, |d| Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $($a),*))))
         })?;
     };
-    ($l:ident, $mode:ident, $name:ident [$($fd:ident),*] on $err:expr, ($($a:ident: $t:ty),*)) => {
+    ($l:ident, $mode:ident, $name:ident [$($fd:ident),*] on $err:expr, ($($a:ident: $t:ty),*)
+        $(checked by $check:expr)?) => {
         $l.func_wrap(MODULE, stringify!($name), |mut c: C<'_>, $($a: $t),*| {
             delegated(&mut c, |d| {
                 $(let $fd = d.table.wasi($fd, $err)? as i32;)*
+                $(let mut d = d; $check(&mut d.checked()?)?;)?
                 Ok(invoke!($mode, wasi::$name(d.wasi, d.mem, $($a),*)))
             })
         })?;
     };
+}
+
+/// wasmtime-wasi acts before it writes its result, and reads only the first
+/// non-empty iovec: a bad result pointer (or a bad later iovec) would fail
+/// the call after the data moved, consumed from stdin or written to a file,
+/// where the guest sees `fault` and retries or gives up. So the calls that
+/// move data check everything first, exactly as the socket path does: the
+/// result slot (`u32`, aligned as wiggle requires), at most `IOV_MAX`
+/// iovecs (`inval` past it) and every buffer in memory.
+fn io_args(mem: &mut Mem<'_>, iovs: i32, iovs_len: i32, ret: i32) -> Result<(), Errno> {
+    out_slot(mem, ret, 4)?;
+    io::guest_iovecs(mem, iovs, iovs_len).map(drop)
+}
+
+/// A result slot of `size` bytes (4 or 8, which is also the alignment wiggle
+/// checks for it when it writes the result).
+fn out_slot(mem: &Mem<'_>, ptr: i32, size: u32) -> Result<(), Errno> {
+    mem.range(ptr, size.into())?;
+    if !(ptr as u32).is_multiple_of(size) {
+        return Err(Errno::FAULT);
+    }
+    Ok(())
 }
 
 pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
@@ -105,10 +132,14 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     pass!(l, sync, fd_fdstat_set_rights[fd] on Errno::NOTSUP, (fd: i32, base: i64, inheriting: i64));
     pass!(l, async, fd_filestat_set_size[fd] on Errno::INVAL, (fd: i32, size: i64));
     pass!(l, async, fd_filestat_set_times[fd] on Errno::NOTSUP, (fd: i32, atim: i64, mtim: i64, flags: i32));
-    pass!(l, async, fd_pread[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32));
-    pass!(l, async, fd_pwrite[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32));
+    pass!(l, async, fd_pread[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32)
+        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret));
+    pass!(l, async, fd_pwrite[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32)
+        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret));
     pass!(l, async, fd_readdir[fd] on Errno::NOTDIR, (fd: i32, buf: i32, len: i32, cookie: i64, ret: i32));
-    pass!(l, async, fd_seek[fd] on Errno::SPIPE, (fd: i32, offset: i64, whence: i32, ret: i32));
+    // The new offset (u64): the position moves before wasmtime-wasi writes it.
+    pass!(l, async, fd_seek[fd] on Errno::SPIPE, (fd: i32, offset: i64, whence: i32, ret: i32)
+        checked by |m: &mut Mem<'_>| out_slot(m, ret, 8));
     pass!(l, sync, fd_tell[fd] on Errno::SPIPE, (fd: i32, ret: i32));
 
     pass!(l, async, path_create_directory[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32));
@@ -136,19 +167,20 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
          inh: i64,
          fdflags: i32,
          ret: i32| {
-            delegated(&mut c, |d| {
+            delegated(&mut c, |mut d| {
                 let dir = d.table.wasi(fd, Errno::NOTDIR)? as i32;
+                // The file is opened (maybe created or truncated) before the fd is
+                // written: a bad slot must fail first, or the open would leak.
+                out_slot(&d.checked()?, ret, 4)?;
                 let code =
                     block(wasi::path_open(d.wasi, d.mem, dir, dirflags, path, len, oflags, base, inh, fdflags, ret))?;
                 if code != 0 {
                     return Ok(code);
                 }
                 // wasmtime-wasi wrote its own fd number; give the guest one from its table.
-                let wiggle::GuestMemory::Unshared(bytes) = d.mem else { return Err(Errno::FAULT.into()) };
-                let mut mem = crate::abi::Mem::new(bytes);
-                let inner = mem.read_u32(ret)?;
+                let inner = d.checked()?.read_u32(ret)?;
                 let fd = d.table.insert(Entry::Wasi(inner));
-                mem.write_u32(ret, fd)?;
+                d.checked()?.write_u32(ret, fd)?;
                 Ok(0)
             })
         },
@@ -160,7 +192,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
 
     l.func_wrap(MODULE, "fd_read", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
-        pass_unless_ours!(c, async, fd_read(fd, iovs, iovs_len, ret));
+        pass_unless_ours!(c, async, fd_read(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, |mem, st| {
             let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             mem.range(ret, 4)?;
@@ -170,7 +202,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     l.func_wrap(MODULE, "fd_write", |mut c: C<'_>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
-        pass_unless_ours!(c, async, fd_write(fd, iovs, iovs_len, ret));
+        pass_unless_ours!(c, async, fd_write(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, |mem, st| {
             let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             mem.range(ret, 4)?;

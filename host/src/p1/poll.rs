@@ -6,12 +6,15 @@
 //! that wasmtime-wasi serves (stdin, files) or absolute clocks, those go to
 //! wasmtime-wasi's own `poll_oneoff` on a scratch copy of the subscriptions,
 //! and the sockets wait in the same tokio runtime; whichever is ready first
-//! answers. Neither path busy-waits.
+//! answers. Neither path busy-waits, and both report a socket on exactly
+//! the conditions `ppoll` reports.
 
 use crate::abi::{Errno, Mem};
 use crate::call::{block, memory, Fail};
 use crate::state::HostState;
 use crate::table::{Entry, FdTable};
+use std::collections::HashMap;
+use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
 use std::task::Poll;
 use std::time::{Duration, Instant};
@@ -24,6 +27,8 @@ const SUB_SIZE: usize = 48;
 /// More subscriptions than this is `inval`, as `poll()` past the fd limit
 /// is on Linux; it bounds what one call can make the host allocate.
 const MAX_SUBSCRIPTIONS: u32 = 1 << 20;
+/// At most this many subscriptions go to wasmtime-wasi (see [`wait_mixed`]).
+const MAX_DELEGATED: usize = 1 << 16;
 const EVENT_SIZE: usize = 32;
 const EVENTTYPE_CLOCK: u8 = 0;
 const EVENTTYPE_FD_READ: u8 = 1;
@@ -203,33 +208,37 @@ impl AsRawFd for Borrowed {
     }
 }
 
-/// Waits until any socket may be ready (tokio's epoll), without consuming anything.
+/// Waits until any socket may be ready, without consuming anything.
+///
+/// tokio's epoll reports error and hang-up conditions whatever the interest,
+/// but tokio only wakes a waiter for the readiness it asked for: each socket
+/// asks for its read or write readiness plus `ERROR`, so that a socket whose
+/// only condition is an error (`POLLERR`: a refused datagram on a connected
+/// UDP socket) wakes this wait as it wakes `ppoll`. Hang-ups arrive as read
+/// or write closed, which those interests include; `POLLNVAL` cannot occur,
+/// as the fds stay open throughout. `ppoll` then decides what is reported.
 async fn any_socket_ready(subs: &[SocketSub]) {
-    let mut regs: Vec<(RawFd, Interest)> = Vec::new();
+    let mut regs: HashMap<RawFd, Interest> = HashMap::new();
     for s in subs {
         let i = if s.write { Interest::WRITABLE } else { Interest::READABLE };
-        match regs.iter_mut().find(|r| r.0 == s.fd) {
-            Some(r) => r.1 = r.1.add(i),
-            None => regs.push((s.fd, i)),
-        }
+        regs.entry(s.fd).and_modify(|r| *r = r.add(i)).or_insert(i.add(Interest::ERROR));
     }
     // SAFETY: the sockets stay open while this future lives: the fd table is
     // not touched until the guest's `poll_oneoff` returns.
-    let fds: Vec<_> =
-        regs.iter().filter_map(|&(fd, i)| unsafe { AsyncFd::register_with_interest(Borrowed(fd), i) }.ok()).collect();
+    let fds: Vec<_> = regs
+        .into_iter()
+        .filter_map(|(fd, i)| unsafe { AsyncFd::register_with_interest(Borrowed(fd), i) }.ok().map(|a| (a, i)))
+        .collect();
     if fds.is_empty() {
         return std::future::pending().await;
     }
+    let mut waits: Vec<_> = fds.iter().map(|(a, i)| Box::pin(a.ready(*i))).collect();
     std::future::poll_fn(|cx| {
-        for a in &fds {
-            let interest = regs.iter().find(|r| r.0 == a.get_ref().0).map(|r| r.1);
-            let readable = interest.is_some_and(|i| i.is_readable()) && a.poll_read_ready(cx).is_ready();
-            let writable = interest.is_some_and(|i| i.is_writable()) && a.poll_write_ready(cx).is_ready();
-            if readable || writable {
-                return Poll::Ready(());
-            }
+        if waits.iter_mut().any(|w| w.as_mut().poll(cx).is_ready()) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
-        Poll::Pending
     })
     .await
 }
@@ -237,6 +246,18 @@ async fn any_socket_ready(subs: &[SocketSub]) {
 /// Mixed: wasmtime-wasi polls its fds and clocks on a scratch copy while
 /// the sockets wait in the same runtime; the first to be ready answers.
 fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>, Fail> {
+    // wasmtime-wasi makes a pollable (and for a file also a stream) in its
+    // resource table for every subscription it gets (relative clocks too, see
+    // below) and traps when the table is full: it holds 1,000,000 entries,
+    // shared with stdio and every open file (with only stdio open, 999,998
+    // stdin subscriptions trap). Past this many the call is `inval`, as
+    // Linux's `poll()` is past the fd limit: 2^16 is far more than a guest
+    // has such fds to poll (one subscription per fd and direction), uses at
+    // most 2^17 entries, and costs wasmtime-wasi about 0.2 s (3.5 s at the
+    // table's limit).
+    if plan.delegated.len() + plan.clocks.len() > MAX_DELEGATED {
+        return Err(Errno::INVAL.into());
+    }
     let ready = poll_sockets(&st.table, &plan.sockets, Some(Duration::ZERO))?;
     if !ready.is_empty() {
         return Ok(ready);

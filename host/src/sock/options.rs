@@ -14,7 +14,7 @@ use super::MODULE;
 type R<T> = Result<T, Errno>;
 type C<'a> = Caller<'a, HostState>;
 
-/// A boolean option (`u8` on the wire, any non-zero value is true).
+/// A boolean option (`u8` on the wire: 0 or 1, see [`flag`]).
 struct Flag {
     name: &'static str,
     get: fn(&Socket) -> R<bool>,
@@ -46,6 +46,18 @@ const FLAGS: &[Flag] = &[
         set: |s, v| by_family(s, || s.os().set_multicast_loop_v4(v), || s.os().set_multicast_loop_v6(v)),
     },
 ];
+
+/// A boolean argument: 0 is false, 1 true, anything else `inval` (checked
+/// before the socket is touched, so the option keeps its value). Only the
+/// two values make a call that means one thing; C's any-non-zero-is-true is
+/// the SDK's business (`setsockopt` passes `value != 0`).
+fn flag(v: i32) -> R<bool> {
+    match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Errno::INVAL),
+    }
+}
 
 fn size(v: usize) -> u32 {
     v.min(u32::MAX as usize) as u32
@@ -88,7 +100,10 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     for opt in FLAGS {
         let (get, set) = (opt.get, opt.set);
         linker.func_wrap(MODULE, &format!("set_{}", opt.name), move |mut c: C<'_>, fd: i32, v: i32| {
-            served(&mut c, |_, st| set(st.table.socket(fd)?, v != 0))
+            served(&mut c, |_, st| {
+                let sock = st.table.socket(fd)?;
+                set(sock, flag(v)?)
+            })
         })?;
         linker.func_wrap(MODULE, &format!("get_{}", opt.name), move |mut c: C<'_>, fd: i32, ret: i32| {
             served(&mut c, |mem, st| {
@@ -133,8 +148,9 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
     linker.func_wrap(MODULE, "set_linger", |mut c: C<'_>, fd: i32, on: i32, secs: i32| {
         served(&mut c, |_, st| {
-            let linger = (on != 0).then(|| Duration::from_secs(u64::from(secs as u32)));
-            Ok(st.table.socket(fd)?.os().set_linger(linger)?)
+            let sock = st.table.socket(fd)?;
+            let linger = flag(on)?.then(|| Duration::from_secs(u64::from(secs as u32)));
+            Ok(sock.os().set_linger(linger)?)
         })
     })?;
     linker.func_wrap(MODULE, "get_linger", |mut c: C<'_>, fd: i32, ret_on: i32, ret_secs: i32| {

@@ -65,6 +65,7 @@ pub const P1_IMPORTS: &[(&str, &str, bool)] = &[
     ("fd_prestat_dir_name", "i32 i32 i32", true),
     ("poll_oneoff", "i32 i32 i32 i32", true),
     ("clock_time_get", "i32 i64 i32", true),
+    ("random_get", "i32 i32", true),
     ("fd_filestat_get", "i32 i32", true),
     ("fd_renumber", "i32 i32", true),
     ("fd_seek", "i32 i64 i32 i32", true),
@@ -312,6 +313,11 @@ impl Running {
     /// The child's stdin (only when started with one).
     pub fn stdin(&mut self) -> &mut ChildStdin {
         self.child.stdin.as_mut().expect("started with a stdin pipe")
+    }
+
+    /// Closes the child's stdin pipe: the guest reads EOF once the bytes written are read.
+    pub fn close_stdin(&mut self) {
+        drop(self.child.stdin.take());
     }
 
     /// Waits for the end (killing the child after [`TIMEOUT`]).
