@@ -9,8 +9,8 @@
 # The same tests run, with fewer fuzz cases, in `make test` (cargo test --workspace).
 
 FUZZ_CASES ?= 20000
-HARDENING_HOST_TESTS := bad_input_table fuzz_decoding faults
-HARDENING_E2E_TESTS  := faults load
+HARDENING_HOST_TESTS := bad_input_table fuzz_decoding faults contract
+HARDENING_E2E_TESTS  := faults load hostile
 
 .PHONY: fuzz reliability
 

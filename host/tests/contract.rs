@@ -21,6 +21,11 @@ use common::errno::{FAULT, INVAL};
 use common::*;
 use std::time::{Duration, Instant};
 
+/// Records for `make reliability` that the attack `key` was tried and held.
+fn held(key: &str) {
+    println!("RELIABILITY: hostile.{key}=held");
+}
+
 /// Calls delegated to wasmtime-wasi with a pointer past the end of memory
 /// (or misaligned, or an unknown clock) return an errno; the guest runs on
 /// and stdout got only its last line. fd 3 is a preopened directory.
@@ -77,6 +82,7 @@ fn delegated_calls_answer_errno_not_trap() {
     out.assert_ok();
     assert_eq!(out.stdout, "alive\n", "a failed fd_write wrote something");
     assert!(!created, "a path_open that failed on its fd slot created the file");
+    held("delegated_calls_answer_errno_not_trap");
 }
 
 /// A delegated call that fails on a pointer has not moved data first: stdin
@@ -128,6 +134,7 @@ fn failed_delegated_calls_move_nothing() {
     out.assert_ok();
     assert_eq!(out.stdout, "hello\n", "stdin bytes were lost to a failed fd_read");
     assert_eq!(content.expect("f.txt was written"), b"0123456789");
+    held("failed_delegated_calls_move_nothing");
 }
 
 /// A UDP port nothing listens on (bound and released).
@@ -218,6 +225,7 @@ fn mixed_poll_wakes_on_a_socket_error() {
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert_eq!(lines[0..2], lines[2..4], "the mixed path's event (error, flags) differs from the socket-only path's");
     assert!(started.elapsed() < Duration::from_secs(4), "the mixed poll woke after {:?}", started.elapsed());
+    held("mixed_poll_wakes_on_a_socket_error");
 }
 
 /// 2^20 stdin subscriptions are more than wasmtime-wasi's resource table
@@ -253,6 +261,7 @@ fn poll_with_too_many_delegated_subscriptions_is_inval() {
     .run();
     assert!(!out.stderr.contains("trapped"), "{}", out.stderr);
     out.assert_ok();
+    held("poll_with_too_many_delegated_subscriptions_is_inval");
 }
 
 /// A connected UDP socket and a native peer: 1025 iovecs are `inval` for
@@ -336,6 +345,7 @@ fn socket_iovecs_past_iov_max_are_inval() {
     assert_eq!(got[0], (0..1024u32).map(|i| i as u8).collect::<Vec<_>>(), "the datagram of 1024 iovecs");
     assert_eq!(got[1], (0..1024u32).map(|i| (i * 3) as u8).collect::<Vec<_>>(), "what sock_recv's 1024 iovecs got");
     assert_eq!(got[2], (0..1024u32).map(|i| (i * 5 + 1) as u8).collect::<Vec<_>>(), "what fd_read's 1024 iovecs got");
+    held("socket_iovecs_past_iov_max_are_inval");
 }
 
 /// Checks for one boolean option on `fd`: the values 2, 0x100 (0 as a
@@ -413,4 +423,5 @@ fn boolean_options_take_only_0_and_1() {
     .flags(&["--allow-connect", "127.0.0.1:1"])
     .run();
     out.assert_ok();
+    held("boolean_options_take_only_0_and_1");
 }
