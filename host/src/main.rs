@@ -26,7 +26,8 @@ fn main() -> ExitCode {
             ExitCode::from(TRAP_EXIT)
         }
         Err(e) => {
-            eprintln!("wasock: {e:#}");
+            // The module's own names (imports, exports) can be in the message.
+            eprintln!("wasock: {}", escape_lines(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }

@@ -115,7 +115,13 @@ impl Socket {
         if dual {
             self.os.set_only_v6(narrow)?;
         }
-        self.os.bind(&addr.into())?;
+        if let Err(e) = self.os.bind(&addr.into()) {
+            // A failed bind leaves the socket as it was.
+            if narrow {
+                let _ = self.os.set_only_v6(false);
+            }
+            return Err(e.into());
+        }
         if narrow || self.hooks.wants_grants() {
             self.report(op, Target::Addr(addr), Some(rule), narrow.then_some(MADE_V6ONLY));
         }
