@@ -7,7 +7,9 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
-GUEST_TARGET_DIR := target/guests
+# Cargo's output directory: CARGO_TARGET_DIR when it is set, as cargo does.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
+GUEST_TARGET_DIR := $(TARGET_DIR)/guests
 APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19
 
 .PHONY: all setup host guests rust-guests c-guests test demo clean
@@ -50,7 +52,7 @@ demo: setup host sdk
 	@mkdir -p $(BUILD)/demo
 	cp -f $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/http-get.wasm $(BUILD)/demo/
 	$(BUILD)/bin/wasock-cc -O2 -Wall -Wextra -o $(BUILD)/demo/http_server.wasm demo/http_server.c
-	demo/run.sh
+	WASOCK=$(TARGET_DIR)/debug/wasock demo/run.sh
 
 # --- the benchmark (bench/bench.mk) -------------------------------------------
 

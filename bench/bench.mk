@@ -8,7 +8,7 @@
 # wasock-cc -O2. BENCH_ARGS go to the driver, e.g.
 #   make bench BENCH_ARGS="--only tcp_pingpong,udp_rr --runs 5"
 
-BENCH_TARGET_DIR := target/bench
+BENCH_TARGET_DIR := $(TARGET_DIR)/bench
 BENCH_CARGO := $(CARGO) build --release --manifest-path bench/Cargo.toml --target-dir $(BENCH_TARGET_DIR)
 BENCH_OUT := $(BUILD)/bench
 BENCH_CFLAGS := -O2 -Wall -Wextra
@@ -18,7 +18,7 @@ BENCH_ARGS ?=
 
 bench: bench-build
 	$(BENCH_TARGET_DIR)/release/bench-run \
-	  --wasock target/release/wasock \
+	  --wasock $(TARGET_DIR)/release/wasock \
 	  --peer $(BENCH_TARGET_DIR)/release/bench-peer \
 	  --rust-native $(BENCH_TARGET_DIR)/release/bench-client \
 	  --rust-wasm $(BENCH_TARGET_DIR)/wasm32-wasip1/release/bench-client.wasm \

@@ -3,7 +3,7 @@
 # guests under `wasock run`, each granted only what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WASOCK=target/debug/wasock
+WASOCK=${WASOCK:-target/debug/wasock}
 PORT=${DEMO_PORT:-18080}
 DENIED=$((PORT + 1))
 

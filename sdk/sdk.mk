@@ -39,7 +39,7 @@ sdk-core: $(SDK_FILES) | setup
 # does not need it).
 sdk-host-link: host
 	@mkdir -p $(BUILD)/bin
-	ln -sfn ../../target/debug/wasock $(BUILD)/bin/wasock
+	ln -sfn $(TARGET_DIR)/debug/wasock $(BUILD)/bin/wasock
 
 c-guests: sdk c-tests-wasm
 

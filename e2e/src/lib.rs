@@ -22,12 +22,16 @@ fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Path of the `wasock` host binary.
+/// Path of the `wasock` host binary: `WASOCK_BIN`, else the one cargo built
+/// next to this test (`<target>/debug/deps/TEST` → `<target>/debug/wasock`),
+/// which honours `CARGO_TARGET_DIR` and `--target-dir`.
 pub fn host_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("WASOCK_BIN") {
         return PathBuf::from(p);
     }
-    let p = workspace_root().join("target/debug/wasock");
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("tests run from <target>/<profile>/deps");
+    let p = profile_dir.join("wasock");
     assert!(p.exists(), "{} is missing: run `make test` (it builds the host first)", p.display());
     p
 }
