@@ -4,6 +4,7 @@
 //! rules after it), so they are read with their positions from clap's
 //! matches rather than as independent lists.
 
+use crate::cache::ModuleCache;
 use crate::filter::PeerFilter;
 use crate::pool::{AddrRule, NamePattern, Pool, Right};
 use crate::runner::{Limits, RunConfig};
@@ -80,6 +81,27 @@ pub fn command() -> Command {
                 .help_heading("Limits"),
         )
         .arg(
+            Arg::new("no-cache")
+                .long("no-cache")
+                .action(ArgAction::SetTrue)
+                .help("Compile the module every time instead of keeping it compiled in the cache")
+                .help_heading("Start-up"),
+        )
+        .arg(
+            Arg::new("cache-dir")
+                .long("cache-dir")
+                .value_name("DIR")
+                .help("Keep compiled modules in DIR [default: $XDG_CACHE_HOME/wasock or ~/.cache/wasock]")
+                .help_heading("Start-up"),
+        )
+        .arg(
+            Arg::new("allow-precompiled")
+                .long("allow-precompiled")
+                .action(ArgAction::SetTrue)
+                .help("Accept a module precompiled by `wasock compile` (only run files you compiled yourself)")
+                .help_heading("Start-up"),
+        )
+        .arg(
             Arg::new("module")
                 .value_names(["MODULE.wasm", "ARGS"])
                 .required(true)
@@ -89,12 +111,23 @@ pub fn command() -> Command {
                 .help("The module (.wasm or .wat), then the guest's arguments"),
         )
         .after_help(POOL_HELP);
+    let compile = Command::new("compile")
+        .about("Compile a module ahead of time into a file `wasock run --allow-precompiled` accepts")
+        .arg(Arg::new("module").value_name("MODULE.wasm").required(true).help("The module (.wasm or .wat)"))
+        .arg(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_name("OUT.cwasm")
+                .help("Where to write it [default: MODULE with the extension .cwasm]"),
+        );
     Command::new("wasock")
         .about("Berkeley sockets for WebAssembly: runs wasm32-wasip1 guests with the network their address pools grant")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(run)
+        .subcommand(compile)
 }
 
 /// Builds the pools from the rule flags in command-line order.
@@ -163,7 +196,29 @@ pub fn run_config(m: &ArgMatches) -> Result<RunConfig, String> {
             parse_size(text).ok_or(format!("--max-memory `{text}`: expected a size such as 65536, 64M or 1G"))?;
     }
     let audit = m.get_one::<String>("audit").map(PathBuf::from);
-    Ok(RunConfig { module, args: words.collect(), env, dirs, pools: pools(m)?, audit, limits })
+    let cache_dir = match (m.get_flag("no-cache"), m.get_one::<String>("cache-dir")) {
+        (true, _) => None,
+        (false, Some(dir)) => Some(PathBuf::from(dir)),
+        (false, None) => ModuleCache::default_dir(),
+    };
+    Ok(RunConfig {
+        module,
+        args: words.collect(),
+        env,
+        dirs,
+        pools: pools(m)?,
+        audit,
+        limits,
+        cache_dir,
+        allow_precompiled: m.get_flag("allow-precompiled"),
+    })
+}
+
+/// The `compile` subcommand's module and output paths.
+pub fn compile_paths(m: &ArgMatches) -> (PathBuf, PathBuf) {
+    let module = PathBuf::from(m.get_one::<String>("module").expect("required by clap"));
+    let out = m.get_one::<String>("output").map(PathBuf::from).unwrap_or_else(|| module.with_extension("cwasm"));
+    (module, out)
 }
 
 /// `N`, `NK`, `NM`, `NG` (binary multiples; `KiB` and `KB` spellings too).

@@ -14,9 +14,11 @@
 //! - [`sock`]: the `wasi_ephemeral_sock` functions.
 //! - [`p1`]: the `wasi_snapshot_preview1` router and `poll_oneoff`.
 //! - [`runner`]: engine, store and linker for one guest run.
+//! - [`cache`]: compiled modules, cached and precompiled.
 
 pub mod abi;
 pub mod audit;
+pub mod cache;
 mod call;
 pub mod cli;
 pub mod filter;

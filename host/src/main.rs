@@ -10,7 +10,11 @@ const TRAP_EXIT: u8 = 134;
 
 fn main() -> ExitCode {
     let matches = cli::command().get_matches();
-    let Some(("run", m)) = matches.subcommand() else { unreachable_subcommand() };
+    let m = match matches.subcommand() {
+        Some(("run", m)) => m,
+        Some(("compile", m)) => return compile(m),
+        _ => unreachable_subcommand(),
+    };
     let cfg = match cli::run_config(m) {
         Ok(c) => c,
         Err(e) => {
@@ -27,6 +31,17 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             // The module's own names (imports, exports) can be in the message.
+            eprintln!("wasock: {}", escape_lines(&format!("{e:#}")));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn compile(m: &clap::ArgMatches) -> ExitCode {
+    let (module, out) = cli::compile_paths(m);
+    match wasock_host::runner::compile(&module, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
             eprintln!("wasock: {}", escape_lines(&format!("{e:#}")));
             ExitCode::from(1)
         }

@@ -2,11 +2,12 @@
 //! ABI says (stdio, preopened directories, then pools).
 
 use crate::audit::{AuditFile, DecisionHook, Hooks, StderrLog};
+use crate::cache::{self, ModuleCache};
 use crate::filter::PeerFilter;
 use crate::pool::Pool;
 use crate::state::HostState;
 use crate::table::{Entry, FdTable};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wasmtime::error::Context;
 use wasmtime::{Engine, Linker, Module, Store, StoreLimitsBuilder};
@@ -25,6 +26,10 @@ pub struct RunConfig {
     /// `--audit FILE`: every pool decision, one JSON object per line.
     pub audit: Option<PathBuf>,
     pub limits: Limits,
+    /// Where compiled modules are cached (`None`: compile every time).
+    pub cache_dir: Option<PathBuf>,
+    /// Accept a precompiled module (`wasock compile`'s output).
+    pub allow_precompiled: bool,
 }
 
 /// What one guest may consume.
@@ -137,6 +142,31 @@ impl Drop for Observers {
     }
 }
 
+/// The module to run: a precompiled file (if allowed), or `.wasm`/`.wat`
+/// compiled through the cache.
+fn load_module(engine: &Engine, cfg: &RunConfig) -> wasmtime::Result<Module> {
+    let bytes = std::fs::read(&cfg.module)?;
+    if cache::is_precompiled(&bytes) {
+        if !cfg.allow_precompiled {
+            wasmtime::bail!(
+                "it is a precompiled module: run it with --allow-precompiled (only files you compiled yourself)"
+            );
+        }
+        return cache::load_precompiled(engine, &bytes, &cfg.module);
+    }
+    match &cfg.cache_dir {
+        Some(dir) => ModuleCache::new(dir.clone()).load(engine, &bytes),
+        None => Module::new(engine, &bytes),
+    }
+}
+
+/// `wasock compile`: writes `module`'s compiled form to `out`.
+pub fn compile(module: &Path, out: &Path) -> wasmtime::Result<()> {
+    let bytes = std::fs::read(module).with_context(|| format!("cannot read {}", module.display()))?;
+    cache::compile_to_file(&Engine::default(), &bytes, out)
+        .with_context(|| format!("cannot compile {}", module.display()))
+}
+
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     for pool in &cfg.pools {
@@ -148,8 +178,7 @@ pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     // use up the fds.
     crate::call::block(async {});
     let engine = Engine::default();
-    let module =
-        Module::from_file(&engine, &cfg.module).with_context(|| format!("cannot load {}", cfg.module.display()))?;
+    let module = load_module(&engine, cfg).with_context(|| format!("cannot load {}", cfg.module.display()))?;
     let linker = linker(&engine)?;
     let mut store = Store::new(&engine, state(cfg, observers.hooks())?);
     store.limiter(|s| &mut s.limits);
