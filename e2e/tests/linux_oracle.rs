@@ -97,3 +97,31 @@ fn stream_recvfrom_has_no_source() {
 fn negative_backlog_is_the_maximum() {
     agree("big_backlog");
 }
+
+/// poll() entries: events = 0, fd < 0, a closed fd (POLLNVAL), timeouts,
+/// POLLRDNORM/POLLWRNORM.
+#[test]
+fn poll_entries_as_on_linux() {
+    agree("poll_entries");
+}
+
+/// poll() on a peer's half-close (POLLIN|POLLRDHUP, no POLLHUP), a reset
+/// (POLLERR|POLLHUP, then ECONNRESET from recv), a refused non-blocking
+/// connect (POLLERR on POLLOUT, SO_ERROR ECONNREFUSED) and shutdown(SHUT_RDWR)
+/// (still POLLOUT|POLLWRNORM).
+#[test]
+fn poll_conditions_as_on_linux() {
+    agree("poll_conditions");
+}
+
+/// select() counts errors and hang-ups as readable and writable.
+#[test]
+fn select_conditions_as_on_linux() {
+    agree("select_conditions");
+}
+
+/// stdin in poll(), alone and beside a reset socket (the host's mixed path).
+#[test]
+fn poll_with_stdin_as_on_linux() {
+    agree("poll_stdin");
+}
