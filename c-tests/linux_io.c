@@ -295,6 +295,27 @@ static void poll_conditions(int l) {
     close(s);
 }
 
+/* A connected UDP socket told by ICMP that nobody listens: POLLERR alone
+ * on POLLIN (no datagram is queued), with POLLOUT on POLLOUT. */
+static void udp_error(int unused) {
+    (void)unused;
+    char buf[4];
+    int dead = bound(SOCK_DGRAM);
+    struct sockaddr_in to = loopback(port_of(dead));
+    close(dead);
+    int u = bound(SOCK_DGRAM);
+    if (connect(u, (struct sockaddr *)&to, sizeof to) != 0)
+        die("udp connect");
+    send(u, "x", 1, 0);
+    settle(u, POLLIN);
+    show_poll("udp refused, POLLIN", u, POLLIN, 1000);
+    show_poll("udp refused, POLLIN|POLLOUT", u, POLLIN | POLLOUT, 1000);
+    show_poll("udp refused, events=0", u, 0, 1000);
+    printf("udp refused, recv: %s\n", res(recv(u, buf, sizeof buf, MSG_DONTWAIT)));
+    show_poll("udp refused, after recv", u, POLLIN | POLLOUT, 0);
+    close(u);
+}
+
 /* select() agrees with poll(): errors and hang-ups are readable and writable. */
 static void select_conditions(int l) {
     int c, s;
@@ -411,7 +432,7 @@ static const struct {
 } sections[] = {
     {"zero_length", zero_length},         {"poll_entries", poll_entries}, {"poll_conditions", poll_conditions},
     {"select_conditions", select_conditions}, {"poll_stdin", poll_stdin},   {"stream_source", stream_source},
-    {"big_backlog", big_backlog},
+    {"big_backlog", big_backlog},         {"udp_error", udp_error},
 };
 
 /* usage: linux_io [SECTION...]  (none: every section) */

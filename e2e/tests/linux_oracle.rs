@@ -125,3 +125,10 @@ fn select_conditions_as_on_linux() {
 fn poll_with_stdin_as_on_linux() {
     agree("poll_stdin");
 }
+
+/// A connected UDP socket after an ICMP refusal: POLLERR without POLLIN
+/// (the host's not-ready flag), then ECONNREFUSED from recv.
+#[test]
+fn udp_error_as_on_linux() {
+    agree("udp_error");
+}

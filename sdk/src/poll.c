@@ -157,14 +157,16 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
                 .u.u.fd_write.file_descriptor = fd,
             };
     }
-    __wasi_timestamp_t deadline = timeout < 0 ? 0 : now_ns() + (__wasi_timestamp_t)timeout * 1000000;
+    /* The clock is read only for a positive timeout, where a second round
+     * needs to know what is left of it. */
+    __wasi_timestamp_t deadline = timeout > 0 ? now_ns() + (__wasi_timestamp_t)timeout * 1000000 : 0;
     int ready = 0, timed_out = 0, again = 0, r = 0;
     do {
         /* Once something is to be reported, only collect what else is ready. */
         uint64_t wait_ns = NO_TIMEOUT;
-        if (ready > 0) {
+        if (ready > 0 || timeout == 0) {
             wait_ns = 0;
-        } else if (timeout >= 0) {
+        } else if (timeout > 0) {
             __wasi_timestamp_t now = now_ns();
             wait_ns = deadline > now ? deadline - now : 0;
         }
