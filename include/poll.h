@@ -1,17 +1,29 @@
 /*
  * wasock overlay for <poll.h>.
  *
- * wasi-libc's poll() (included first) handles POLLIN/POLLRDNORM and
- * POLLOUT/POLLWRNORM and reports POLLERR, POLLHUP and POLLNVAL.  The other
- * event names are defined here so code that asks for them compiles; they are
- * never reported (WASI has no out-of-band data), and an entry that asks only
- * for them fails with ENOSYS, as wasi-libc does for an entry with no
- * POLLIN/POLLOUT.
+ * libwasock.a replaces wasi-libc's poll() (sdk/src/poll.c) with one that
+ * has Linux's semantics.  wasi-libc's header makes POLLRDNORM and POLLWRNORM
+ * the same bits as POLLIN and POLLOUT; here they are bits of their own, as
+ * on Linux, so that code asking for both gets both back.  The other names
+ * get values that collide with none of wasi-libc's (POLLIN 0x1, POLLOUT 0x2,
+ * POLLERR 0x1000, POLLHUP 0x2000, POLLNVAL 0x4000).  POLLPRI, POLLRDBAND
+ * and POLLWRBAND are accepted and never reported: WASI has no out-of-band
+ * data.
  */
 #ifndef __wasock_poll_h
 #define __wasock_poll_h
 
 #include_next <poll.h>
+
+/* wasi-libc defines POLLIN as POLLRDNORM (and POLLOUT as POLLWRNORM). */
+#undef POLLIN
+#undef POLLOUT
+#undef POLLRDNORM
+#undef POLLWRNORM
+#define POLLIN     0x0001
+#define POLLOUT    0x0002
+#define POLLRDNORM 0x0040
+#define POLLWRNORM 0x0080
 
 #ifndef POLLPRI
 #define POLLPRI    0x0004

@@ -40,6 +40,13 @@ extern "C" {
 #define WASOCK_SHUT_WR   2
 #define WASOCK_SHUT_RDWR 3
 
+/* poll_oneoff event flags (eventrwflags) on socket fds; bit 0 is preview-1's
+ * hang-up.  See the notes of wasi_ephemeral_sock.spec. */
+#define WASOCK_EVENT_HANGUP      1 /* POLLHUP */
+#define WASOCK_EVENT_ERROR       2 /* POLLERR */
+#define WASOCK_EVENT_READ_CLOSED 4 /* POLLRDHUP */
+#define WASOCK_EVENT_NOT_READY   8 /* no POLLIN / POLLOUT: the conditions alone */
+
 typedef struct wasock_addr {
     uint8_t family;    /* 1 inet4, 2 inet6 */
     uint8_t reserved;  /* 0 */

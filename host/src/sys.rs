@@ -61,6 +61,11 @@ impl IoVecs {
         self.len
     }
 
+    /// No buffer at all: [`crate::sock::io::guest_iovecs`] leaves out empty ones.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The only buffer (or an empty one), when there is at most one.
     fn single(&self) -> Option<(*mut libc::c_void, usize)> {
         match self.len {

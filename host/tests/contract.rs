@@ -153,9 +153,10 @@ fn closed_udp_port() -> u16 {
 /// once the guest is polling, sends to Z from there. The ICMP error goes
 /// to the best match for 127.0.0.1:Q <-> 127.0.0.1:Z: A (the test's socket
 /// is neither bound to the address nor connected). Linux's `poll()` then
-/// reports POLLERR alone on A. A second socket B, refused the usual way,
-/// goes through the socket-only path; both events must agree. A 5 s clock
-/// guards each poll: it firing first is the bug.
+/// reports POLLERR alone on A: an event with no error (the error stays for
+/// the next recv) and the flags error (2) and not-ready (8). A second socket
+/// B, refused the usual way, goes through the socket-only path; both events
+/// must agree. A 5 s clock guards each poll: it firing first is the bug.
 #[test]
 fn mixed_poll_wakes_on_a_socket_error() {
     use socket2::{Domain, Socket, Type};
@@ -224,6 +225,7 @@ fn mixed_poll_wakes_on_a_socket_error() {
     let lines = out.lines();
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert_eq!(lines[0..2], lines[2..4], "the mixed path's event (error, flags) differs from the socket-only path's");
+    assert_eq!(lines[0..2], ["0", "10"], "(event error, flags)");
     assert!(started.elapsed() < Duration::from_secs(4), "the mixed poll woke after {:?}", started.elapsed());
     held("mixed_poll_wakes_on_a_socket_error");
 }

@@ -75,7 +75,9 @@ fn nonblocking_connect_completes() {
 }
 
 /// Non-blocking connect to a closed port: `inprogress`, the write
-/// subscription fires, take_error is `connrefused` once and then 0.
+/// subscription fires with no event error and the flags hang-up and error
+/// (3: Linux's POLLOUT|POLLERR|POLLHUP), take_error is `connrefused` once
+/// and then 0.
 #[test]
 fn nonblocking_connect_refused() {
     let port = closed_port();
@@ -92,6 +94,8 @@ fn nonblocking_connect_refused() {
     (call $check (call $poll (i32.const 2)) (i32.const 1) (i32.const 4))
     (call $check (call $ev_userdata (i32.const 2560)) (i32.const 7) (i32.const 5))
     (call $check (call $ev_type (i32.const 2560)) (i32.const 2) (i32.const 6))
+    (call $check (call $ev_error (i32.const 2560)) (i32.const 0) (i32.const 11))
+    (call $check (call $ev_flags (i32.const 2560)) (i32.const 3) (i32.const 12))
     (call $ok (call $take_error (local.get $fd) (i32.const 24)) (i32.const 7))
     (call $check (i32.load16_u (i32.const 24)) (i32.const 14) (i32.const 8))
     ;; cleared on read
@@ -162,9 +166,11 @@ fn poll_socket_and_clock() {
     assert!(peer.join().expect("native peer").is_empty());
 }
 
-/// At EOF a read subscription fires with the hangup flag and nbytes 0.
+/// At EOF (the peer closed) a read subscription fires with nbytes 0 and the
+/// read-closed flag (4), not hang-up: Linux reports POLLIN|POLLRDHUP, and
+/// the socket can still send.
 #[test]
-fn poll_reports_hangup() {
+fn poll_reports_peer_close_as_read_closed() {
     let (l, port) = listener("127.0.0.1");
     let peer = std::thread::spawn(move || {
         let s = accept(&l);
@@ -180,7 +186,8 @@ fn poll_reports_hangup() {
     (call $check (call $poll (i32.const 2)) (i32.const 1) (i32.const 1))
     (call $check (call $ev_userdata (i32.const 2560)) (i32.const 1) (i32.const 2))
     (call $check (call $ev_nbytes (i32.const 2560)) (i32.const 0) (i32.const 3))
-    (call $check (call $ev_flags (i32.const 2560)) (i32.const 1) (i32.const 4)))
+    (call $check (call $ev_flags (i32.const 2560)) (i32.const 4) (i32.const 4))
+    (call $check (call $ev_error (i32.const 2560)) (i32.const 0) (i32.const 5)))
 "#
     ))
     .flags(&allow(port))
@@ -301,4 +308,73 @@ fn poll_read_and_write_on_one_socket() {
     .run();
     out.assert_ok();
     assert!(peer.join().expect("native peer").is_empty());
+}
+
+/// Event flags: 1 hang-up, 2 error pending, 4 read half closed, 8 not ready.
+const RESET_READ: &str = "7";
+const RESET_WRITE: &str = "3";
+
+/// A reset connection is ready, never an event error: the read event has
+/// hang-up, error and read-closed (Linux: POLLIN|POLLRDHUP|POLLERR|POLLHUP),
+/// the write event hang-up and error (POLLOUT|POLLERR|POLLHUP), and the
+/// error goes to the next recv (`connreset`), after which only the hang-up
+/// flags remain. The mixed path (with stdin) reports the same events.
+#[test]
+fn poll_reports_reset_in_flags_not_error() {
+    use socket2::SockRef;
+    let (l, port) = listener("127.0.0.1");
+    let peer = std::thread::spawn(move || {
+        for delay in [0, 100] {
+            let s = accept(&l);
+            std::thread::sleep(Duration::from_millis(delay));
+            SockRef::from(&s).set_linger(Some(Duration::ZERO)).unwrap();
+        }
+    });
+    let out = poll_guest(&format!(
+        r#"
+  ;; polls read (userdata 1) and write (2) subscriptions on fd, with stdin
+  ;; (4) when $stdin, and a 10 s guard clock; prints both events' flags
+  (func $read_and_write (param $fd i32) (param $stdin i32) (param $id i32)
+    (call $sub_fd (i32.const 2048) (i32.const 1) (i32.const 1) (local.get $fd))
+    (call $sub_fd (i32.const 2096) (i32.const 2) (i32.const 2) (local.get $fd))
+    (call $sub_fd (i32.const 2144) (i32.const 4) (i32.const 1) (i32.const 0))
+    (call $sub_clock (select (i32.const 2192) (i32.const 2144) (local.get $stdin)) (i32.const 3) (i64.const 10000000000))
+    (call $check (call $poll (i32.add (i32.const 3) (local.get $stdin))) (i32.const 2) (local.get $id))
+    (call $check (call $ev_userdata (i32.const 2560)) (i32.const 1) (i32.add (local.get $id) (i32.const 1)))
+    (call $check (call $ev_userdata (i32.const 2592)) (i32.const 2) (i32.add (local.get $id) (i32.const 2)))
+    (call $check (call $ev_error (i32.const 2560)) (i32.const 0) (i32.add (local.get $id) (i32.const 3)))
+    (call $check (call $ev_error (i32.const 2592)) (i32.const 0) (i32.add (local.get $id) (i32.const 4)))
+    (call $print_u32 (call $ev_flags (i32.const 2560))) (call $nl)
+    (call $print_u32 (call $ev_flags (i32.const 2592))) (call $nl))
+  ;; waits on a read subscription alone (with stdin when $stdin); prints its flags
+  (func $read_only (param $fd i32) (param $stdin i32) (param $id i32)
+    (call $sub_fd (i32.const 2048) (i32.const 1) (i32.const 1) (local.get $fd))
+    (call $sub_fd (i32.const 2096) (i32.const 4) (i32.const 1) (i32.const 0))
+    (call $sub_clock (select (i32.const 2144) (i32.const 2096) (local.get $stdin)) (i32.const 3) (i64.const 10000000000))
+    (call $check (call $poll (i32.add (i32.const 2) (local.get $stdin))) (i32.const 1) (local.get $id))
+    (call $check (call $ev_userdata (i32.const 2560)) (i32.const 1) (i32.add (local.get $id) (i32.const 1)))
+    (call $check (call $ev_error (i32.const 2560)) (i32.const 0) (i32.add (local.get $id) (i32.const 2)))
+    (call $check (call $ev_nbytes (i32.const 2560)) (i32.const 0) (i32.add (local.get $id) (i32.const 3)))
+    (call $print_u32 (call $ev_flags (i32.const 2560))) (call $nl))
+  (func $main (local $a i32) (local $b i32)
+    ;; socket-only: the peer resets at once
+    (local.set $a (call $connect_to (i32.const {port})))
+    (call $read_only (local.get $a) (i32.const 0) (i32.const 10))
+    (call $read_and_write (local.get $a) (i32.const 0) (i32.const 20))
+    (call $check (call $recv (local.get $a) (i32.const 3000) (i32.const 16) (i32.const 0) (i32.const 16)) (i32.const 15) (i32.const 30))
+    (call $read_only (local.get $a) (i32.const 0) (i32.const 40))
+    ;; mixed (stdin too): the peer resets 100 ms after accepting
+    (local.set $b (call $connect_to (i32.const {port})))
+    (call $read_only (local.get $b) (i32.const 1) (i32.const 50))
+    (call $read_and_write (local.get $b) (i32.const 1) (i32.const 60)))
+"#
+    ))
+    .flags(&allow(port))
+    .with_stdin()
+    .spawn()
+    .wait();
+    peer.join().unwrap();
+    out.assert_ok();
+    let lines = out.lines();
+    assert_eq!(lines, [RESET_READ, RESET_READ, RESET_WRITE, "5", RESET_READ, RESET_READ, RESET_WRITE], "{lines:?}");
 }

@@ -16,8 +16,10 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len) {
 }
 
 int listen(int fd, int backlog) {
-    if (backlog < 0)
-        backlog = 0;
+    /* A negative backlog becomes a huge unsigned one, which the host (like
+     * Linux and the BSDs) takes as the system maximum (somaxconn).  Making it
+     * 0 would queue one connection and leave every further SYN to the peer's
+     * 1 s retry. */
     int err = wasi_ephemeral_sock_listen(fd, (uint32_t)backlog);
     return err ? __wasock_fail(err) : 0;
 }

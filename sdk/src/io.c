@@ -90,6 +90,18 @@ static ssize_t do_recv(int fd, void *buf, size_t len, int flags, wasock_addr_t *
     return err ? __wasock_fail(err) : (ssize_t)n;
 }
 
+/* The source of what recvfrom() received.  A stream has no source: Linux
+ * sets the length to 0 and leaves the buffer alone.  (The host gives a stream
+ * socket's peer, which the Rust guest crate's recv_from relies on.) */
+static void source_out(int fd, const wasock_addr_t *from, struct sockaddr *addr, socklen_t *addrlen) {
+    int type = SOCK_DGRAM;
+    (void)__wasock_fdstat(fd, &type, NULL);
+    if (type == SOCK_STREAM)
+        *addrlen = 0;
+    else
+        __wasock_addr_out(from, addr, addrlen);
+}
+
 ssize_t recv(int fd, void *buf, size_t len, int flags) {
     return do_recv(fd, buf, len, flags, NULL);
 }
@@ -103,7 +115,7 @@ ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags,
     wasock_addr_t from = {0};
     ssize_t r = do_recv(fd, buf, len, flags, &from);
     if (r >= 0)
-        __wasock_addr_out(&from, addr, addrlen);
+        source_out(fd, &from, addr, addrlen);
     return r;
 }
 
@@ -188,7 +200,10 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         return __wasock_fail(EOPNOTSUPP);
     int type = SOCK_STREAM;
     (void)__wasock_fdstat(fd, &type, NULL);
-    int want_name = msg->msg_name != NULL && msg->msg_namelen > 0;
+    /* A stream has no source (see source_out). */
+    int want_name = msg->msg_name != NULL && msg->msg_namelen > 0 && type != SOCK_STREAM;
+    if (type == SOCK_STREAM)
+        msg->msg_namelen = 0;
     wasock_addr_t from = {0};
     uint32_t n;
     int err;

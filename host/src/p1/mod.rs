@@ -197,6 +197,12 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
             let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             mem.range(ret, 4)?;
             let mut iov = io::guest_iovecs(mem, iovs, iovs_len)?;
+            // Linux's `read`/`readv` on a socket return 0 for zero bytes before
+            // looking at the socket (`sock_read_iter`); a zero-length `recv`
+            // would block, fail with `again` or consume a datagram.
+            if iov.is_empty() {
+                return mem.write_u32(ret, 0);
+            }
             let got = sock.recv(&mut iov, 0, false)?;
             mem.write_u32(ret, got.len as u32)
         })

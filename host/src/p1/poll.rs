@@ -8,11 +8,18 @@
 //! and the sockets wait in the same tokio runtime; whichever is ready first
 //! answers. Neither path busy-waits, and both report a socket on exactly
 //! the conditions `ppoll` reports.
+//!
+//! A socket's condition goes in the event's `eventrwflags`, never in its
+//! `error`: preview-1's event error is about the subscription (a bad fd),
+//! and consumers such as mio take any event error as the failure of the
+//! whole poll. A socket in error or hung up is ready; the error itself is
+//! left in the kernel for the next `recv`, `send` or `SO_ERROR`. The bits
+//! are documented in the notes of `include/wasi_ephemeral_sock.spec`.
 
 use crate::abi::{Errno, Mem};
 use crate::call::{block, memory, Fail};
 use crate::state::HostState;
-use crate::table::{Entry, FdTable};
+use crate::table::Entry;
 use std::collections::HashMap;
 use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
@@ -36,13 +43,20 @@ const EVENTTYPE_FD_WRITE: u8 = 2;
 const CLOCK_REALTIME: u32 = 0;
 const CLOCK_MONOTONIC: u32 = 1;
 const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
+/// preview-1 `fd_readwrite_hangup`: Linux's `POLLHUP` (both directions
+/// shut, reset, refused), not a peer's half-close, which is only readable.
 const EVENTRWFLAGS_HANGUP: u16 = 1;
+/// wasock: an error is pending (`POLLERR`).
+const EVENTRWFLAGS_ERROR: u16 = 2;
+/// wasock: the peer shut its write half (`POLLRDHUP`); read events only.
+const EVENTRWFLAGS_READ_CLOSED: u16 = 4;
+/// wasock: the event is for the conditions above alone; Linux does not
+/// report the socket readable (`POLLIN`) or writable (`POLLOUT`).
+const EVENTRWFLAGS_NOT_READY: u16 = 8;
 
 /// One socket subscription, ready to become a `pollfd`.
 struct SocketSub {
     userdata: u64,
-    /// The guest's number, to find the socket again for its pending error.
-    guest_fd: i32,
     fd: RawFd,
     write: bool,
 }
@@ -53,7 +67,8 @@ struct Event {
     error: Errno,
     kind: u8,
     nbytes: u64,
-    hangup: bool,
+    /// `eventrwflags`.
+    flags: u16,
 }
 
 impl Event {
@@ -63,8 +78,7 @@ impl Event {
         b[8..10].copy_from_slice(&self.error.0.to_le_bytes());
         b[10] = self.kind;
         b[16..24].copy_from_slice(&self.nbytes.to_le_bytes());
-        let flags = if self.hangup { EVENTRWFLAGS_HANGUP } else { 0 };
-        b[24..26].copy_from_slice(&flags.to_le_bytes());
+        b[24..26].copy_from_slice(&self.flags.to_le_bytes());
         b
     }
 }
@@ -108,14 +122,11 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
             }
             kind @ (EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE) => {
                 let fd = u32_at(16) as i32;
-                let bad = |error| Event { userdata, error, kind, nbytes: 0, hangup: false };
+                let bad = |error| Event { userdata, error, kind, nbytes: 0, flags: 0 };
                 match st.table.get(fd) {
-                    Ok(Entry::Socket(s)) => plan.sockets.push(SocketSub {
-                        userdata,
-                        guest_fd: fd,
-                        fd: s.as_raw_fd(),
-                        write: kind == EVENTTYPE_FD_WRITE,
-                    }),
+                    Ok(Entry::Socket(s)) => {
+                        plan.sockets.push(SocketSub { userdata, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
+                    }
                     Ok(Entry::Wasi(inner)) => {
                         rec[16..20].copy_from_slice(&inner.to_le_bytes());
                         plan.delegated.push(rec);
@@ -129,11 +140,28 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
     Ok(plan)
 }
 
+/// The event flags for what `ppoll` reported on a read or write subscription.
+fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
+    let mut flags = 0;
+    if revents & libc::POLLHUP != 0 {
+        flags |= EVENTRWFLAGS_HANGUP;
+    }
+    if revents & libc::POLLERR != 0 {
+        flags |= EVENTRWFLAGS_ERROR;
+    }
+    if revents & libc::POLLRDHUP != 0 {
+        flags |= EVENTRWFLAGS_READ_CLOSED;
+    }
+    if revents & (if write { libc::POLLOUT } else { libc::POLLIN }) == 0 {
+        flags |= EVENTRWFLAGS_NOT_READY;
+    }
+    flags
+}
+
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
-/// A socket in error (`POLLERR`, e.g. a refused non-blocking connect)
-/// reports its pending error on the event, so wasi-libc's `poll()` gives
-/// `POLLERR` as on Linux; the socket keeps the error for `SO_ERROR`.
-fn poll_sockets(table: &FdTable, subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
+/// Only a read subscription asks for `POLLRDHUP`: on a write one it would
+/// wake a socket that cannot take data.
+fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
     let mut fds: Vec<libc::pollfd> = subs
         .iter()
         .map(|s| libc::pollfd {
@@ -149,18 +177,15 @@ fn poll_sockets(table: &FdTable, subs: &[SocketSub], timeout: Option<Duration>) 
         .iter()
         .zip(&fds)
         .filter(|(_, p)| p.revents != 0)
-        .map(|(s, p)| Event {
-            userdata: s.userdata,
-            error: if p.revents & libc::POLLNVAL != 0 {
-                Errno::BADF
-            } else if p.revents & libc::POLLERR != 0 {
-                table.socket(s.guest_fd).ok().and_then(|s| s.peek_error()).unwrap_or(Errno::SUCCESS)
-            } else {
-                Errno::SUCCESS
-            },
-            kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
-            nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
-            hangup: p.revents & (libc::POLLHUP | libc::POLLRDHUP) != 0,
+        .map(|(s, p)| {
+            let nval = p.revents & libc::POLLNVAL != 0;
+            Event {
+                userdata: s.userdata,
+                error: if nval { Errno::BADF } else { Errno::SUCCESS },
+                kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
+                nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
+                flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
+            }
         })
         .collect())
 }
@@ -170,22 +195,16 @@ fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
     clocks
         .iter()
         .filter(|(_, d)| *d <= now)
-        .map(|&(userdata, _)| Event {
-            userdata,
-            error: Errno::SUCCESS,
-            kind: EVENTTYPE_CLOCK,
-            nbytes: 0,
-            hangup: false,
-        })
+        .map(|&(userdata, _)| Event { userdata, error: Errno::SUCCESS, kind: EVENTTYPE_CLOCK, nbytes: 0, flags: 0 })
         .collect()
 }
 
 /// Sockets and relative clocks only: one `ppoll`.
-fn wait_native(table: &FdTable, plan: &Plan) -> Result<Vec<Event>, Errno> {
+fn wait_native(plan: &Plan) -> Result<Vec<Event>, Errno> {
     loop {
         let deadline = plan.clocks.iter().map(|c| c.1).min();
         let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        let events = poll_sockets(table, &plan.sockets, timeout)?;
+        let events = poll_sockets(&plan.sockets, timeout)?;
         if !events.is_empty() {
             return Ok(events);
         }
@@ -258,7 +277,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     if plan.delegated.len() + plan.clocks.len() > MAX_DELEGATED {
         return Err(Errno::INVAL.into());
     }
-    let ready = poll_sockets(&st.table, &plan.sockets, Some(Duration::ZERO))?;
+    let ready = poll_sockets(&plan.sockets, Some(Duration::ZERO))?;
     if !ready.is_empty() {
         return Ok(ready);
     }
@@ -283,7 +302,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     st.wasi.set_hostcall_fuel(fuel);
     let outcome = {
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
-        let (wasi_ctx, table) = (&mut st.wasi, &st.table);
+        let wasi_ctx = &mut st.wasi;
         block(async {
             let mut theirs =
                 std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
@@ -291,7 +310,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
                 tokio::select! {
                     r = &mut theirs => return r.map(|code| (code, Vec::new())),
                     _ = any_socket_ready(&plan.sockets) => {
-                        match poll_sockets(table, &plan.sockets, Some(Duration::ZERO)) {
+                        match poll_sockets(&plan.sockets, Some(Duration::ZERO)) {
                             Ok(ev) if !ev.is_empty() => return Ok((0, ev)),
                             Ok(_) => continue,
                             Err(e) => return Ok((e.code(), Vec::new())),
@@ -316,7 +335,8 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
             error: Errno(u16::from_le_bytes([e[8], e[9]])),
             kind: e[10],
             nbytes: u64::from_le_bytes(e[16..24].try_into().unwrap_or_default()),
-            hangup: u16::from_le_bytes([e[24], e[25]]) & EVENTRWFLAGS_HANGUP != 0,
+            // wasmtime-wasi sets at most the hang-up bit.
+            flags: u16::from_le_bytes([e[24], e[25]]),
         })
         .collect())
 }
@@ -341,7 +361,7 @@ pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32
         let ready = if !plan.immediate.is_empty() {
             plan.immediate
         } else if plan.delegated.is_empty() {
-            wait_native(&st.table, &plan)?
+            wait_native(&plan)?
         } else {
             wait_mixed(st, fuel, &plan)?
         };

@@ -60,10 +60,6 @@ pub struct Socket {
     nonblocking: bool,
     /// The guest's number for this socket (kept by the fd table), for logs.
     fd: Cell<u32>,
-    /// A pending error (`SO_ERROR`) that `poll_oneoff` read to report on an
-    /// event; the kernel forgot it then, so it is kept here for the next
-    /// `take_error`, `recv` or `send`, as the kernel would have.
-    pending_error: Cell<Option<Errno>>,
     /// The local address was granted by a bind rule (an explicit `bind`, the
     /// implicit one of `listen`, or an accepted connection's). A port the
     /// kernel assigned by itself (a failed connect leaves one) is not.
@@ -96,7 +92,6 @@ impl Socket {
             ipv6,
             nonblocking: false,
             fd: Cell::new(u32::MAX),
-            pending_error: Cell::new(None),
             bound: Cell::new(false),
             family_settled: Cell::new(!ipv6),
             filtered: Cell::new(false),
@@ -119,7 +114,6 @@ impl Socket {
             ipv6: self.ipv6,
             nonblocking,
             fd: Cell::new(u32::MAX),
-            pending_error: Cell::new(None),
             bound: Cell::new(true),
             family_settled: Cell::new(true),
             filtered: Cell::new(self.filtered.get()),
@@ -177,7 +171,6 @@ impl Socket {
     /// (the kernel filter drops them first; this is the second line), and
     /// the wait for an admitted one keeps to the socket's `SO_RCVTIMEO`.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
-        self.check_pending()?;
         let datagram = self.kind == Kind::Datagram;
         let filter = datagram && self.pool.filters_peers();
         let mut deadline = Deadline::start();
@@ -198,35 +191,15 @@ impl Socket {
 
     /// Sends from `iov` to the connected peer, or to `to` (which the pool must grant).
     pub fn send(&self, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> Result<usize, Errno> {
-        self.check_pending()?;
         if let Some(to) = to {
             self.check_send_to(to)?;
         }
         Ok(sys::send(self.os.as_raw_fd(), iov, flags, to)?)
     }
 
-    fn check_pending(&self) -> Result<(), Errno> {
-        match self.pending_error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
-    /// Reads the pending error for a poll event, keeping it for the guest's
-    /// next call; `None` if there is none.
-    pub fn peek_error(&self) -> Option<Errno> {
-        if self.pending_error.get().is_none() {
-            let e = self.os.take_error().ok().flatten().map(Errno::from);
-            self.pending_error.set(e);
-        }
-        self.pending_error.get()
-    }
-
-    /// `SO_ERROR`: the pending error, cleared by reading it.
+    /// `SO_ERROR`: the pending error, cleared by reading it. `poll_oneoff`
+    /// leaves it alone, so it is the kernel's (and `recv`/`send` return it).
     pub fn take_error(&self) -> Result<Option<Errno>, Errno> {
-        if let Some(e) = self.pending_error.take() {
-            return Ok(Some(e));
-        }
         Ok(self.os.take_error()?.map(Errno::from))
     }
 

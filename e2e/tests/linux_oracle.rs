@@ -1,0 +1,134 @@
+//! Linux is the oracle: `c-tests/linux_io.c` is built natively with `cc` and
+//! as a guest with `wasock-cc` (`make c-guests`), each section runs in both
+//! against loopback with stdin from /dev/null, and the two must print the
+//! same lines. The program prints observations symbolically (flag and errno
+//! names), since wasi-libc's numbers are not Linux's.
+//!
+//! Where the two may legitimately differ, the program does not look: the
+//! timing of a timeout is printed as "waited >= 140 ms", not in ms, and
+//! nothing prints fd numbers or ports.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const SOURCE: &str = "c-tests/linux_io.c";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The native build, compiled once per test run.
+fn native() -> &'static PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let dir = root().join("build/native");
+        std::fs::create_dir_all(&dir).unwrap();
+        let bin = dir.join("linux_io");
+        let out = Command::new("cc")
+            .args(["-Wall", "-Wextra", "-Werror", "-O2", "-o"])
+            .arg(&bin)
+            .arg(root().join(SOURCE))
+            .output()
+            .expect("run cc");
+        assert!(out.status.success(), "cc {SOURCE} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        bin
+    })
+}
+
+fn run(mut cmd: Command, what: &str) -> Vec<String> {
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect(what);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out: Output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout.lines().map(str::to_string).collect()
+}
+
+/// Runs one section natively and as a guest; the outputs must be identical.
+fn agree(section: &str) {
+    let mut n = Command::new(native());
+    n.arg(section);
+    let linux = run(n, "the native build");
+    let mut g = Command::new(wasock_e2e::host_binary());
+    g.args(["run", "--allow-bind", "127.0.0.1", "--allow-connect", "127.0.0.1"])
+        .arg(wasock_e2e::module("c-tests", "linux_io"))
+        .arg(section);
+    let guest = run(g, "the guest");
+    assert_eq!(linux.last().map(String::as_str), Some("done"), "{linux:#?}");
+    for (i, (l, w)) in linux.iter().zip(&guest).enumerate() {
+        assert_eq!(
+            l,
+            w,
+            "line {} differs (left: Linux, right: wasock)\nLinux:\n{linux:#?}\nwasock:\n{guest:#?}",
+            i + 1
+        );
+    }
+    assert_eq!(linux.len(), guest.len(), "Linux:\n{linux:#?}\nwasock:\n{guest:#?}");
+}
+
+/// read(fd, buf, 0) is 0 at once; recv(fd, buf, 0, ...) is the protocol's.
+#[test]
+fn zero_length_reads() {
+    agree("zero_length");
+}
+
+/// recvfrom/recvmsg on a connected stream: no address, length 0.
+#[test]
+fn stream_recvfrom_has_no_source() {
+    agree("stream_source");
+}
+
+/// listen(-1) is the system maximum.
+#[test]
+fn negative_backlog_is_the_maximum() {
+    agree("big_backlog");
+}
+
+/// poll() entries: events = 0, fd < 0, a closed fd (POLLNVAL), timeouts,
+/// POLLRDNORM/POLLWRNORM.
+#[test]
+fn poll_entries_as_on_linux() {
+    agree("poll_entries");
+}
+
+/// poll() on a peer's half-close (POLLIN|POLLRDHUP, no POLLHUP), a reset
+/// (POLLERR|POLLHUP, then ECONNRESET from recv), a refused non-blocking
+/// connect (POLLERR on POLLOUT, SO_ERROR ECONNREFUSED) and shutdown(SHUT_RDWR)
+/// (still POLLOUT|POLLWRNORM).
+#[test]
+fn poll_conditions_as_on_linux() {
+    agree("poll_conditions");
+}
+
+/// select() counts errors and hang-ups as readable and writable.
+#[test]
+fn select_conditions_as_on_linux() {
+    agree("select_conditions");
+}
+
+/// stdin in poll(), alone and beside a reset socket (the host's mixed path).
+#[test]
+fn poll_with_stdin_as_on_linux() {
+    agree("poll_stdin");
+}
+
+/// A connected UDP socket after an ICMP refusal: POLLERR without POLLIN
+/// (the host's not-ready flag), then ECONNREFUSED from recv.
+#[test]
+fn udp_error_as_on_linux() {
+    agree("udp_error");
+}
