@@ -242,8 +242,10 @@ pub(crate) fn wait_writable(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result
     // `n` is a valid place for the count.
     let r = unsafe { p1::poll_oneoff(subs.as_ptr(), events.as_mut_ptr(), 2, &mut n) };
     Errno::check(r).map_err(|e| e.error("poll_oneoff", None))?;
-    // The fd event (if any) says writable, or carries the error that made
-    // it so; only the clock firing means the time ran out.
+    // The fd event (if any) says writable, or that the connection failed
+    // (the host reports that in the event's flags, keeping the error for
+    // `take_error`); an event `error` is about the subscription itself (a
+    // bad fd). Only the clock firing means the time ran out.
     match events[..n.min(2)].iter().find(|e| e.ty == EVENTTYPE_FD_WRITE) {
         Some(ev) if ev.error != 0 => Err(Errno::from_raw(ev.error).error("poll", None)),
         Some(_) => Ok(true),
