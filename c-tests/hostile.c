@@ -16,6 +16,8 @@
  *        hostile denial-flood N              -- N denied connects to distinct ports, then exit
  *        hostile resolve NAME                -- a name lookup the pool does not grant
  *        hostile memory BYTES                -- malloc(BYTES) must fail (--max-memory below it), small ones work
+ *        hostile linger-exit ADDR PORT       -- fills a connection to a peer that never reads, sets a
+ *                                               huge SO_LINGER, and exits: the host must not wait
  */
 #include <wasock.h>
 
@@ -275,6 +277,29 @@ static int memory(long bytes) {
     return finish("hostile");
 }
 
+/* Host failure: a long linger on a socket with unsent data must not hold the host at exit. */
+static int linger_exit(const char *ip, int port) {
+    struct sockaddr_in to = v4(ip, port);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    REQUIRE(connect(fd, SA(to), sizeof to) == 0);
+    struct linger l = {.l_onoff = 1, .l_linger = 1000000};
+    CHECK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) == 0);
+    REQUIRE(fcntl(fd, F_SETFL, O_NONBLOCK) == 0);
+    static char chunk[65536];
+    long sent = 0;
+    for (;;) {
+        ssize_t n = send(fd, chunk, sizeof chunk, 0);
+        if (n < 0)
+            break;
+        sent += n;
+    }
+    CHECK(errno == EAGAIN);
+    CHECK(sent > 0);
+    ok("a full connection with a 1,000,000 s linger is left open at exit");
+    return finish("hostile");
+}
+
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "listen-after-refused") == 0)
         return listen_after_refused(atoi(argv[2]));
@@ -292,6 +317,8 @@ int main(int argc, char **argv) {
         return denial_flood(atoi(argv[2]));
     if (argc >= 3 && strcmp(argv[1], "resolve") == 0)
         return resolve(argv[2]);
+    if (argc >= 4 && strcmp(argv[1], "linger-exit") == 0)
+        return linger_exit(argv[2], atoi(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "memory") == 0)
         return memory(atol(argv[2]));
     fprintf(stderr, "usage: hostile MODE ARGS (see the source)\n");

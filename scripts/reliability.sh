@@ -153,6 +153,7 @@ escape|bind [::] with only an IPv6 wildcard grant, IPv4 TCP and UDP peers|the so
 escape (control)|bind [::] with both wildcards granted|dual-stack, as on Linux|e2e/tests/hostile.rs|a_dual_stack_bind_with_both_grants_stays_dual_stack
 host failure|sockets until the kernel's EMFILE before the first delegated call|no panic; EMFILE, then stdio works|e2e/tests/hostile.rs|running_out_of_fds_never_panics_the_host
 host failure|sockets past --max-sockets; accept at the cap|EMFILE; the connection stays queued|e2e/tests/hostile.rs|the_socket_cap_answers_emfile_and_loses_nothing
+hang|a full connection to a peer that never reads, SO_LINGER 1,000,000 s, then exit|the host closes without lingering and exits at once|e2e/tests/hostile.rs|a_long_linger_does_not_hold_the_host_at_exit
 host failure|memory past --max-memory (and the 1 GiB default)|malloc fails, the guest goes on|e2e/tests/hostile.rs|memory_past_the_limit_is_refused
 hang|an error-only socket event (ICMP) while poll_oneoff also waits on stdin|the mixed path wakes|host/tests/contract.rs|mixed_poll_wakes_on_a_socket_error
 hang|a denied peer sending every 100 ms through a 1 s SO_RCVTIMEO|the timeout holds (the kernel filter drops them)|e2e/tests/hostile.rs|denied_datagrams_do_not_restart_a_receive_timeout

@@ -251,6 +251,26 @@ fn a_denied_name_cannot_forge_log_lines() {
 }
 
 #[test]
+fn a_long_linger_does_not_hold_the_host_at_exit() {
+    // A peer that accepts and never reads, with small buffers.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let holder = thread::spawn(move || l.accept().map(|(s, _)| s));
+    let started = Instant::now();
+    let f = hostile()
+        .allow("--allow-connect", &addr.to_string())
+        .arg("linger-exit")
+        .arg(addr.ip())
+        .arg(addr.port())
+        .timeout(Duration::from_secs(30))
+        .run();
+    assert_passed(&f, &["a full connection with a 1,000,000 s linger is left open at exit"]);
+    assert!(started.elapsed() < Duration::from_secs(20), "the host waited {:?}", started.elapsed());
+    drop(holder.join().unwrap());
+    held("a_long_linger_does_not_hold_the_host_at_exit");
+}
+
+#[test]
 fn memory_past_the_limit_is_refused() {
     let f = hostile().host_arg("--max-memory").host_arg("32M").arg("memory").arg(100_000_000).run();
     assert_passed(&f, &["memory past --max-memory is refused, the guest goes on"]);

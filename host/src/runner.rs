@@ -201,7 +201,8 @@ pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
             None => Exit::Trap(format!("{e:?}")),
         },
     };
-    // Close every socket before the logs' last lines are written.
+    // Close every socket (without lingering) before the logs' last lines are written.
+    store.data().table.prepare_exit();
     drop(store);
     drop(observers);
     Ok(exit)

@@ -139,6 +139,19 @@ impl FdTable {
         Ok(e)
     }
 
+    /// Gets every socket ready for the end of the run: a guest's long
+    /// `SO_LINGER` would make closing it block the host (the kernel waits
+    /// in `close` for unsent data, forever if the peer never reads). With
+    /// lingering off, close returns at once and the kernel still sends what
+    /// is queued, then the FIN.
+    pub fn prepare_exit(&self) {
+        for slot in self.slots.iter().flatten() {
+            if let Entry::Socket(s) = slot {
+                let _ = s.os().set_linger(None);
+            }
+        }
+    }
+
     /// How many sockets are open.
     pub fn open_sockets(&self) -> usize {
         self.sockets
