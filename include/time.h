@@ -12,10 +12,17 @@
 extern "C" {
 #endif
 
+/* Declared in the feature modes glibc and musl declare them in, so that
+ * strict ISO C code may still use these names for its own things. */
+#if defined(_POSIX_SOURCE) || defined(_POSIX_C_SOURCE) || defined(_XOPEN_SOURCE) || \
+    defined(_GNU_SOURCE) || defined(_BSD_SOURCE)
 void tzset(void);
 extern char *tzname[2];
+#endif
+#if defined(_XOPEN_SOURCE) || defined(_GNU_SOURCE) || defined(_BSD_SOURCE)
 extern long timezone;
 extern int daylight;
+#endif
 
 #ifdef __cplusplus
 }

@@ -273,3 +273,70 @@ fn longjmp_aborts_with_a_message() {
     assert!(f.stderr.contains("longjmp: not supported in this WebAssembly sandbox"), "{f}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The SDK that `make sdk` built (`WASOCK_BUILD_DIR` overrides `build/`).
+fn sdk_dir() -> PathBuf {
+    let build = std::env::var_os("WASOCK_BUILD_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../build"));
+    build.join("sdk").canonicalize().expect("build/sdk is missing: run `make sdk`")
+}
+
+/// docs/porting.md's raw flags (no wasock-cc) give the same program.
+#[test]
+fn raw_flags_from_the_porting_guide_build_the_same_program() {
+    let sdk = sdk_dir();
+    let root = temp_dir("raw");
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../c-tests/compat.c");
+    let obj = root.join("compat.o");
+    let wasm = root.join("compat.wasm");
+    let common = ["--target=wasm32-wasi".to_string(), format!("--sysroot={}", sdk.join("sysroot").display())];
+    let defs = [
+        "-D_WASI_EMULATED_SIGNAL",
+        "-D_WASI_EMULATED_PROCESS_CLOCKS",
+        "-D_WASI_EMULATED_GETPID",
+        "-D_WASI_EMULATED_MMAN",
+    ];
+    let out = Command::new("clang-19")
+        .args(&common)
+        .arg("-isystem")
+        .arg(sdk.join("include"))
+        .args(defs)
+        .arg("-O2")
+        .arg("-c")
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "compile: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("clang-19")
+        .args(&common)
+        .arg(&obj)
+        .arg(sdk.join("lib/libwasock.a"))
+        .args([
+            "-lwasi-emulated-signal",
+            "-lwasi-emulated-process-clocks",
+            "-lwasi-emulated-getpid",
+            "-lwasi-emulated-mman",
+            "-Wl,--wrap=sysconf",
+        ])
+        .arg("-o")
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "link: {}", String::from_utf8_lossy(&out.stderr));
+    let dir = root.join("d");
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let out = Command::new(wasock_e2e::host_binary())
+        .args(["run", "--dir", d, "--env", &format!("TMPDIR={d}")])
+        .arg(&wasm)
+        .arg(d)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lines(&stdout), EXPECTED, "raw-flag build differs from wasock-cc's");
+    let _ = std::fs::remove_dir_all(&root);
+}
