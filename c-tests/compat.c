@@ -270,6 +270,9 @@ static void t_misc(void) {
     const char *lr = R(getrlimit(RLIMIT_NOFILE, &rl));
     SAME("getrlimit nofile=%s positive=%d", lr, rl.rlim_cur > 0 && rl.rlim_cur != RLIM_INFINITY);
     WASI("getrlimit nofile=%llu/%llu", (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+    struct rlimit stk;
+    getrlimit(RLIMIT_STACK, &stk);
+    WASI("getrlimit stack=%llu/%llu", (unsigned long long)stk.rlim_cur, (unsigned long long)stk.rlim_max);
     SAME("setrlimit same=%s", R(setrlimit(RLIMIT_NOFILE, &rl)));
 #ifdef __wasi__
     struct rlimit big = {rl.rlim_max + 1, rl.rlim_max + 1};

@@ -71,6 +71,7 @@ const EXPECTED: &[&str] = &[
     "same: getdtablesize positive=1",
     "same: getrlimit nofile=0 positive=1",
     "wasi: getrlimit nofile=4096/4096",
+    "wasi: getrlimit stack=1048576/1048576",
     "same: setrlimit same=0",
     "wasi: setrlimit raise=-1 EPERM",
     "wasi: setrlimit core 0=0",
@@ -320,6 +321,7 @@ fn raw_flags_from_the_porting_guide_build_the_same_program() {
             "-lwasi-emulated-getpid",
             "-lwasi-emulated-mman",
             "-Wl,--wrap=sysconf",
+            "-Wl,-z,stack-size=1048576",
         ])
         .arg("-o")
         .arg(&wasm)

@@ -6,6 +6,7 @@
  *   RLIMIT_NOFILE  4096/4096 (sysconf(_SC_OPEN_MAX) agrees; the host's
  *                  --max-sockets is what really applies)
  *   RLIMIT_CORE    0/0 (there are no core dumps)
+ *   RLIMIT_STACK   the linked stack size (wasock-cc's default: 1 MiB)
  *   the others     RLIM_INFINITY
  * setrlimit() succeeds when it asks for exactly these values (RLIMIT_CORE
  * 0/0 included); any other change is EPERM: raising a hard limit is EPERM

@@ -5,14 +5,29 @@
  */
 #define _WASI_EMULATED_PROCESS_CLOCKS 1
 #include <errno.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "compat.h"
 
+/* wasm-ld places the stack between the static data and the heap (unless
+ * --stack-first), so its size is the gap, rounded down (wasock-cc's default
+ * is 1 MiB; WASOCK_STACK_SIZE or -z stack-size change it). */
+extern unsigned char __heap_base, __data_end;
+
+static rlim_t stack_size(void) {
+    uintptr_t heap = (uintptr_t)&__heap_base, data = (uintptr_t)&__data_end;
+    if (heap <= data || heap - data < 16384)
+        return RLIM_INFINITY; /* another layout: not known */
+    return (rlim_t)((heap - data) & ~(uintptr_t)15);
+}
+
 static struct rlimit limit_of(int resource) {
     struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
-    if (resource == RLIMIT_NOFILE)
+    if (resource == RLIMIT_STACK)
+        r.rlim_cur = r.rlim_max = stack_size();
+    else if (resource == RLIMIT_NOFILE)
         r.rlim_cur = r.rlim_max = WASOCK_OPEN_MAX;
     else if (resource == RLIMIT_CORE)
         r.rlim_cur = r.rlim_max = 0;
