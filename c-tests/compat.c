@@ -357,6 +357,8 @@ static void t_signals(void) {
     SAME("sigaction ign=%s", R(sigaction(SIGUSR2, &sa, NULL)));
     SAME("kill ignored=%s", R(kill(getpid(), SIGUSR2)));
     SAME("sigaction kill=%s", R(sigaction(SIGKILL, &sa, NULL)));
+    kr = R(sigaction(SIGKILL, NULL, &old));
+    SAME("sigaction query kill=%s dfl=%d", kr, old.sa_handler == SIG_DFL);
     SAME("signal pipe ign old dfl=%d", signal(SIGPIPE, SIG_IGN) == SIG_DFL);
     SAME("kill self 0=%s", R(kill(getpid(), 0)));
     SAME("kill other=%s", R(kill(999999, 0)));

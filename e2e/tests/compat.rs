@@ -99,6 +99,7 @@ const EXPECTED: &[&str] = &[
     "same: sigaction ign=0",
     "same: kill ignored=0",
     "same: sigaction kill=-1 EINVAL",
+    "same: sigaction query kill=0 dfl=1",
     "same: signal pipe ign old dfl=1",
     "same: kill self 0=0",
     "same: kill other=-1 ESRCH",
@@ -340,5 +341,52 @@ fn raw_flags_from_the_porting_guide_build_the_same_program() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(lines(&stdout), EXPECTED, "raw-flag build differs from wasock-cc's");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Every header of the compatibility layer compiles in the strict modes real
+/// build systems use, and as C++ (extern "C", no C-only keywords).
+#[test]
+fn compat_headers_compile_in_strict_modes_and_as_cplusplus() {
+    let cc = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../build/bin/wasock-cc");
+    let root = temp_dir("headers");
+    let src = root.join("headers.c");
+    let headers = [
+        "dlfcn.h",
+        "err.h",
+        "errno.h",
+        "grp.h",
+        "ifaddrs.h",
+        "net/if.h",
+        "pwd.h",
+        "resolv.h",
+        "setjmp.h",
+        "signal.h",
+        "stdio.h",
+        "stdlib.h",
+        "sys/file.h",
+        "sys/random.h",
+        "sys/resource.h",
+        "sys/stat.h",
+        "sys/time.h",
+        "sys/wait.h",
+        "syslog.h",
+        "termios.h",
+        "time.h",
+        "unistd.h",
+        "wasi_socket_ext.h",
+    ];
+    let mut text: String = headers.iter().map(|h| format!("#include <{h}>\n")).collect();
+    text.push_str("int main(void) { sigset_t s; struct sigaction sa; sigemptyset(&s); (void)sa; return 0; }\n");
+    std::fs::write(&src, text).unwrap();
+    for flags in [
+        &["-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror"][..],
+        &["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Werror"],
+        &["-D_GNU_SOURCE", "-Wall", "-Werror"],
+        &["-x", "c++", "-std=c++17", "-Wall", "-Werror"],
+    ] {
+        let out = Command::new(&cc).args(flags).arg("-fsyntax-only").arg(&src).output().unwrap();
+        assert!(out.status.success(), "{flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

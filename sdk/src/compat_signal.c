@@ -149,6 +149,13 @@ int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *r
         errno = EINVAL;
         return -1;
     }
+    if (sig == SIGKILL || sig == SIGSTOP) { /* a query: always the default */
+        if (old) {
+            memset(old, 0, sizeof *old);
+            old->sa_handler = SIG_DFL;
+        }
+        return 0;
+    }
     /* The current disposition (signal() is the only way to read it). */
     void (*cur)(int) = signal(sig, SIG_DFL);
     if (cur == SIG_ERR)
