@@ -122,6 +122,9 @@ static void t_errno(void) {
     }
     SAME("errno names distinct=%d", distinct);
     WASI("errno EHOSTDOWN above WASI's=%d", EHOSTDOWN > 76);
+    SAME("strerror EHOSTDOWN=%s", strerror(EHOSTDOWN));
+    SAME("strerror ESHUTDOWN=%s", strerror(ESHUTDOWN));
+    SAME("strerror ENOENT=%s", strerror(ENOENT));
 }
 
 /* ---- temporary files and paths -------------------------------------------- */

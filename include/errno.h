@@ -4,8 +4,10 @@
  *
  * WASI's numbers (wasi-libc's E* values) run from 1 to 76; these names get
  * numbers from 120 on, so none equals a WASI errno and none is ever
- * returned by wasi-libc, libwasock or the host.  strerror() knows none of
- * them ("No error information").  Their numbers are not Linux's.
+ * returned by wasi-libc, libwasock or the host.  Programs linked by
+ * wasock-cc get glibc's messages for them from strerror() and perror()
+ * (libwasock's compat_strerror.c, through -Wl,--wrap=strerror).  Their
+ * numbers are not Linux's.
  */
 #ifndef __wasock_errno_h
 #define __wasock_errno_h

@@ -17,6 +17,9 @@ const EXPECTED: &[&str] = &[
     "same: err.h warn/warnx called",
     "same: errno names distinct=1",
     "wasi: errno EHOSTDOWN above WASI's=1",
+    "same: strerror EHOSTDOWN=Host is down",
+    "same: strerror ESHUTDOWN=Cannot send after transport endpoint shutdown",
+    "same: strerror ENOENT=No such file or directory",
     "same: mkstemp fds ok=1",
     "same: mkstemp names replaced=1 unique=1",
     "same: mkstemp stat=0 size=0 regular=1",
@@ -322,6 +325,7 @@ fn raw_flags_from_the_porting_guide_build_the_same_program() {
             "-lwasi-emulated-getpid",
             "-lwasi-emulated-mman",
             "-Wl,--wrap=sysconf",
+            "-Wl,--wrap=strerror",
             "-Wl,-z,stack-size=1048576",
         ])
         .arg("-o")
