@@ -60,7 +60,7 @@ const EXPECTED: &[&str] = &[
     "same: getrandom nonblock=16",
     "same: getrandom bad flags=-1 EINVAL",
     "same: gettimeofday=0 recent=1",
-    "wasi: gettimeofday tz=0,0",
+    "same: gettimeofday tz=0,0",
     "same: tzset tzname=UTC timezone=0 daylight=0",
     "same: getitimer=0 value=0",
     "same: setitimer disarm=0",
