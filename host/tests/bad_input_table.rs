@@ -43,6 +43,7 @@ const NOTSOCK: i32 = 57;
 const INVAL: i32 = 28;
 const NOTCAPABLE: i32 = 76;
 const NOPROTOOPT: i32 = 50;
+const NOTSUP: i32 = 58;
 const SUCCESS: i32 = 0;
 
 // The guest's fds (checked by its set-up code).
@@ -189,6 +190,9 @@ fn baseline(f: &SpecFn) -> Vec<Val> {
                 ("how", _) => 3,
                 ("port", _) => 80,
                 ("backlog", _) => 1,
+                // socket.recv_buf_size: an int the kernel takes whatever its value ("data").
+                ("level", _) => 1,
+                ("name", _) => 5,
                 ("host", _) => NAME,
                 ("host_len", _) => 9,
                 (_, "*iovec") => IOV,
@@ -312,6 +316,17 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             for &v in bad {
                 add(format!("{p} = {v:#x}"), &[(i, v)], INVAL);
             }
+            // An unknown option level or name: what Linux answers for one
+            // (getsockopt on an IPv4 socket's unknown level is EOPNOTSUPP).
+            let unknown: &[(i64, i32)] = match (name.as_str(), f.name.as_str()) {
+                ("level", "sockopt_set") => &[(0, NOPROTOOPT), (5, NOPROTOOPT), (0x101, NOPROTOOPT), (-1, NOPROTOOPT)],
+                ("level", "sockopt_get") => &[(0, NOTSUP), (5, NOTSUP), (0x101, NOTSUP), (-1, NOTSUP)],
+                ("name", _) => &[(0, NOPROTOOPT), (100, NOPROTOOPT), (0x105, NOPROTOOPT), (-1, NOPROTOOPT)],
+                _ => &[],
+            };
+            for &(v, want) in unknown {
+                add(format!("{p} = {v:#x} (no such option)"), &[(i, v)], want);
+            }
         }
     }
 }
@@ -328,6 +343,10 @@ fn zero_length_result(f: &SpecFn, ptr: &str) -> i32 {
         ("recv" | "send" | "recv_from" | "sock_recv" | "sock_send", _) => SUCCESS,
         // Zero bytes on a connected TCP socket: Linux ignores the address.
         ("send_to", _) => SUCCESS,
+        // No value is shorter than the int the option takes.
+        ("sockopt_set", "value") => INVAL,
+        // Room for none of the value: nothing is written, as getsockopt with *optlen 0.
+        ("sockopt_get", "buf") => SUCCESS,
         (name, p) => panic!("no zero-length expectation for {name}({p})"),
     }
 }

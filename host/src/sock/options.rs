@@ -1,6 +1,7 @@
-//! Socket options: each is a `set_NAME`/`get_NAME` pair over one value type,
-//! registered from a table so that every option checks its fd, value and
-//! out-pointer the same way.
+//! The deprecated per-option imports (`set_NAME`/`get_NAME` pairs), kept for
+//! v0 guests until the next ABI break; new code uses `sockopt_set` and
+//! `sockopt_get` ([`super::sockopt`]). Each pair is registered from a table
+//! so that every option checks its fd, value and out-pointer the same way.
 
 use crate::abi::Errno;
 use crate::call::served;
