@@ -84,36 +84,6 @@ int32_t wasi_ephemeral_sock_join_multicast(int32_t fd, const wasock_addr_t *grou
 int32_t wasi_ephemeral_sock_leave_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(leave_multicast);
 int32_t wasi_ephemeral_sock_take_error(int32_t fd, uint16_t *ret) __WASOCK_IMPORT(take_error);
 
-/* Deprecated (v0 compatibility; removed at the next ABI break): the
- * per-option pairs that sockopt_set / sockopt_get replace. */
-int32_t wasi_ephemeral_sock_set_reuse_addr(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_addr);
-int32_t wasi_ephemeral_sock_get_reuse_addr(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_addr);
-int32_t wasi_ephemeral_sock_set_reuse_port(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_port);
-int32_t wasi_ephemeral_sock_get_reuse_port(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_port);
-int32_t wasi_ephemeral_sock_set_recv_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_recv_buf_size);
-int32_t wasi_ephemeral_sock_get_recv_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_recv_buf_size);
-int32_t wasi_ephemeral_sock_set_send_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_send_buf_size);
-int32_t wasi_ephemeral_sock_get_send_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_send_buf_size);
-int32_t wasi_ephemeral_sock_set_recv_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_recv_timeout);
-int32_t wasi_ephemeral_sock_get_recv_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_recv_timeout);
-int32_t wasi_ephemeral_sock_set_send_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_send_timeout);
-int32_t wasi_ephemeral_sock_get_send_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_send_timeout);
-int32_t wasi_ephemeral_sock_set_nodelay(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_nodelay);
-int32_t wasi_ephemeral_sock_get_nodelay(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_nodelay);
-int32_t wasi_ephemeral_sock_set_keepalive(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_keepalive);
-int32_t wasi_ephemeral_sock_get_keepalive(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_keepalive);
-int32_t wasi_ephemeral_sock_set_linger(int32_t fd, uint8_t on, uint32_t secs) __WASOCK_IMPORT(set_linger);
-int32_t wasi_ephemeral_sock_get_linger(int32_t fd, uint8_t *ret_on, uint32_t *ret_secs) __WASOCK_IMPORT(get_linger);
-int32_t wasi_ephemeral_sock_set_v6only(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_v6only);
-int32_t wasi_ephemeral_sock_get_v6only(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_v6only);
-int32_t wasi_ephemeral_sock_set_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_ttl);
-int32_t wasi_ephemeral_sock_get_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_ttl);
-int32_t wasi_ephemeral_sock_set_broadcast(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_broadcast);
-int32_t wasi_ephemeral_sock_get_broadcast(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_broadcast);
-int32_t wasi_ephemeral_sock_set_multicast_loop(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_multicast_loop);
-int32_t wasi_ephemeral_sock_get_multicast_loop(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_multicast_loop);
-int32_t wasi_ephemeral_sock_set_multicast_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_multicast_ttl);
-int32_t wasi_ephemeral_sock_get_multicast_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_multicast_ttl);
 
 #undef __WASOCK_IMPORT
 

@@ -169,9 +169,10 @@ mod tests {
         let fns = parse(SPEC).unwrap();
         let open = fns.iter().find(|f| f.name == "open").unwrap();
         assert_eq!(open.params.len(), 4);
-        let t = fns.iter().find(|f| f.name == "set_recv_timeout").unwrap();
-        assert!(matches!(t.wasm_params()[1], ValType::I64));
-        assert!(fns.iter().any(|f| f.name == "sockopt_get"));
+        let t = fns.iter().find(|f| f.name == "sockopt_get").unwrap();
+        assert!(t.wasm_params().iter().all(|p| matches!(p, ValType::I32)));
+        assert_eq!(parse("f(ns: u64)").unwrap()[0].wasm_params().len(), 1);
+        assert!(matches!(parse("f(ns: u64)").unwrap()[0].wasm_params()[0], ValType::I64));
         assert!(!fns.iter().any(|f| f.name == "option"));
         assert!(parse("bad line").is_err());
         assert!(parse("f(x: float)").is_err());

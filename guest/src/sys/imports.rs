@@ -1,8 +1,7 @@
 //! The import lists, each written once: `import_module!` (in `mod.rs`)
 //! makes them real imports on WASI and `notsup` stubs elsewhere. Keep the
 //! socket list in the order and with the names of
-//! `include/wasi_ephemeral_sock.spec` (up to its deprecated section, which
-//! the crate does not import); `spec_test.rs` compares the two.
+//! `include/wasi_ephemeral_sock.spec`; `spec_test.rs` compares the two.
 //!
 //! The Rust names equal the import names. They do not clash with wasi-libc's
 //! `close`, `bind`, ...: rustc gives foreign items that have a

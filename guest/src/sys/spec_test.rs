@@ -9,11 +9,9 @@ const IMPORTS: &str = include_str!("imports.rs");
 /// `(name, [(param, type)])` in the spec's notation.
 type Decl = (String, Vec<(String, String)>);
 
-/// The spec's functions, up to its deprecated section (which the crate does not import).
+/// The spec's functions.
 fn parse_spec() -> Vec<Decl> {
-    let current = SPEC.split("# Deprecated").next().unwrap();
-    current
-        .lines()
+    SPEC.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("option "))
         .map(|l| {

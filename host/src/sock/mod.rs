@@ -8,7 +8,6 @@
 //! received datagram is lost to a bad out-pointer).
 
 pub mod io;
-mod options;
 pub mod sockopt;
 
 use crate::abi::{Errno, Mem, ADDR_SIZE};
@@ -194,7 +193,6 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             mem.write_u16(ret, e.map_or(0, |e| e.0))
         })
     })?;
-    options::add_to_linker(linker)?;
     sockopt::add_to_linker(linker)
 }
 

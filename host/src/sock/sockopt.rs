@@ -217,8 +217,23 @@ fn timeval_to_ns(tv: &libc::timeval) -> u64 {
     ns.clamp(0, i128::from(u64::MAX)) as u64
 }
 
+/// A congestion control the kernel does not have yet is `noent` here: a
+/// host with `CAP_NET_ADMIN` (root) would otherwise have the kernel load the
+/// module `tcp_NAME` for any name a guest sends.
+fn check_congestion(name: &[u8]) -> R<()> {
+    let name = name.split(|&b| b == 0).next().unwrap_or_default();
+    let available = std::fs::read("/proc/sys/net/ipv4/tcp_available_congestion_control").unwrap_or_default();
+    match available.split(|b| b.is_ascii_whitespace()).any(|a| !a.is_empty() && a == name) {
+        true => Ok(()),
+        false => Err(Errno::NOENT),
+    }
+}
+
 fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     let k = encode(opt.ty, value)?;
+    if (opt.level, opt.name) == (libc::IPPROTO_TCP, libc::TCP_CONGESTION) {
+        check_congestion(&k)?;
+    }
     // SAFETY: `k` is valid for `k.len()` bytes for the duration of the call.
     let r = unsafe {
         libc::setsockopt(sock.as_raw_fd(), opt.level, opt.name, k.as_ptr().cast::<c_void>(), k.len() as socklen_t)
@@ -310,6 +325,14 @@ mod tests {
         assert_eq!(encode(bytes, &[0; 13]), Err(Errno::INVAL));
         assert_eq!(encode(OptType::String { max: 16 }, &[]), Err(Errno::INVAL));
         assert_eq!(encode(OptType::String { max: 16 }, &[b'a'; 40]).unwrap().len(), 16);
+    }
+
+    #[test]
+    fn only_loaded_congestion_controls_are_asked_for() {
+        assert_eq!(check_congestion(b"reno"), Ok(()), "reno is built into every kernel");
+        assert_eq!(check_congestion(b"reno\0\0"), Ok(()));
+        assert_eq!(check_congestion(b"no_such_module"), Err(Errno::NOENT));
+        assert_eq!(check_congestion(b""), Err(Errno::NOENT));
     }
 
     #[test]
