@@ -1,7 +1,8 @@
 //! Fuzzing (property-based, with proptest) of everything the host decodes
 //! from a guest or from its command line: `addr` records, checked memory
 //! ranges, iovec arrays, pool rules and name patterns, host names, the spec
-//! parser, and `poll_oneoff` subscriptions (through a real instance). Each
+//! parser, `poll_oneoff` subscriptions and socket options (both through a
+//! real instance). Each
 //! property asserts no panic plus the invariant that matters: only in-bounds
 //! ranges are ever touched, records round-trip, and what is accepted is
 //! exactly what the model says.
@@ -685,30 +686,27 @@ fn poll_input() -> impl Strategy<Value = (Vec<Sub>, i32, i32, i32, i32)> {
     )
 }
 
-#[test]
-fn fuzz_poll_subscriptions() {
+/// An instance of `wat` on the real linker, with fds 0-2 wasmtime-wasi's
+/// stdio, 3 a pool, 4 an unconnected TCP socket, 5 a UDP socket, 6 a
+/// listener; the rest are not open.
+fn instantiate(wat: &str) -> (wasmtime::Store<wasock_host::HostState>, wasmtime::Instance, wasmtime::Memory) {
     use wasmtime::{Engine, Linker, Module, Store};
     use wasock_host::socket::{Kind, Socket};
     use wasock_host::table::{Entry, FdTable};
 
-    report("poll_subscriptions");
     let engine = Engine::default();
-    let module = Module::new(&engine, POLL_WAT).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
     let linker: Linker<wasock_host::HostState> = wasock_host::linker(&engine).unwrap();
-    // fds: 0-2 wasmtime-wasi's stdio, 3 a pool, 4 an unconnected TCP socket,
-    // 5 a UDP socket, 6 a listener; the rest are not open.
     let pool = Arc::new(Pool::new("default"));
     let mut table = FdTable::default();
     for n in 0..3 {
         table.insert(Entry::Wasi(n));
     }
     table.insert(Entry::Pool(pool.clone()));
-    table.insert(Entry::Socket(
-        Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap(),
-    ));
-    table.insert(Entry::Socket(
-        Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Datagram).unwrap(),
-    ));
+    for kind in [Kind::Stream, Kind::Datagram] {
+        let sock = Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, kind).unwrap();
+        table.insert(Entry::Socket(sock));
+    }
     let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
     listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
     listener.os().listen(1).unwrap();
@@ -718,6 +716,13 @@ fn fuzz_poll_subscriptions() {
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let memory = instance.get_memory(&mut store, "memory").unwrap();
     store.data_mut().memory = Some(memory);
+    (store, instance, memory)
+}
+
+#[test]
+fn fuzz_poll_subscriptions() {
+    report("poll_subscriptions");
+    let (mut store, instance, memory) = instantiate(POLL_WAT);
     let go = instance.get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "go").unwrap();
     let store = std::cell::RefCell::new(store);
 
@@ -776,6 +781,96 @@ fn fuzz_poll_subscriptions() {
                     prop_assert!(errno == Errno::FAULT.0 || n == 0, "errno {} for bad pointers", errno);
                 }
             }
+            Ok(())
+        })
+        .unwrap();
+}
+
+// --- socket options, through an instance -------------------------------------------
+
+const SOCKOPT_WAT: &str = r#"
+(module
+  (import "wasi_ephemeral_sock" "sockopt_set" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_ephemeral_sock" "sockopt_get" (func $get (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "set") (param i32 i32 i32 i32 i32) (result i32)
+    (call $set (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)))
+  (func (export "get") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (call $get (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5))))
+"#;
+
+/// One `sockopt_set`: fd, level, name, the value's bytes, where they go and
+/// the length passed (the bytes' own, or anything).
+fn sockopt_input() -> impl Strategy<Value = (i32, u32, u32, Vec<u8>, i32, Option<u64>)> {
+    let value = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..24),
+        // Booleans and small ints, where the 0-or-1 rule bites.
+        (0u32..4).prop_map(|v| v.to_le_bytes().to_vec()),
+    ];
+    (0i32..9, 0u32..6, 0u32..13, value, pointer(65536), proptest::option::weighted(0.2, length()))
+}
+
+/// `sockopt_set` answers as the spec says for every fd, option, value and
+/// pointer: the fd and the pointer first, then the option, then its type's
+/// rules (the length, the 0-or-1 of a bool), and past them the kernel, whose
+/// answer is always a precise errno (never `io`, the unmapped one); a bool
+/// that was set reads back as set. Never a trap.
+#[test]
+fn fuzz_sockopt() {
+    use std::collections::HashMap;
+    use wasock_host::spec::{parse_options, OptType};
+
+    report("sockopt");
+    let opts: HashMap<(u32, u32), OptType> =
+        parse_options(SPEC).unwrap().into_iter().map(|o| ((o.level, o.name), o.ty)).collect();
+    let (mut store, instance, memory) = instantiate(SOCKOPT_WAT);
+    let set = instance.get_typed_func::<(i32, i32, i32, i32, i32), i32>(&mut store, "set").unwrap();
+    let get = instance.get_typed_func::<(i32, i32, i32, i32, i32, i32), i32>(&mut store, "get").unwrap();
+    let store = std::cell::RefCell::new(store);
+    TestRunner::new(config())
+        .run(&sockopt_input(), |(fd, level, name, value, ptr, len)| {
+            let mut store = store.borrow_mut();
+            let mem_len = memory.data_size(&*store);
+            let len = len.unwrap_or(value.len() as u64);
+            if in_bounds(mem_len, ptr, value.len() as u64) {
+                memory.write(&mut *store, ptr as u32 as usize, &value).unwrap();
+            }
+            // What the host will read (earlier cases left bytes past `value`).
+            let first4 = in_bounds(mem_len, ptr, 4).then(|| {
+                let at = ptr as u32 as usize;
+                u32::from_le_bytes(memory.data(&*store)[at..at + 4].try_into().unwrap())
+            });
+            let errno = set.call(&mut *store, (fd, level as i32, name as i32, ptr, len as i32)).expect("never a trap");
+            let errno = errno as u16;
+            // All the sockets are IPv4; fd 5 is the datagram one.
+            let applies = matches!(level, 1 | 2) || (level == 4 && fd != 5);
+            let want = match () {
+                _ if fd >= 7 => Some(Errno::BADF),
+                _ if fd < 4 => Some(Errno::NOTSOCK),
+                _ if len > u64::from(u32::MAX) || !in_bounds(mem_len, ptr, len) => Some(Errno::FAULT),
+                _ if !applies || !opts.contains_key(&(level, name)) => Some(Errno::NOPROTOOPT),
+                _ => None,
+            };
+            if let Some(want) = want {
+                prop_assert_eq!(errno, want.0, "fd {} option {}.{} len {}", fd, level, name, len);
+                return Ok(());
+            }
+            let ty = opts[&(level, name)];
+            let short = len < u64::from(ty.min_len());
+            if ty == OptType::Bool && !short {
+                let v = first4.expect("in bounds: checked above");
+                prop_assert_eq!(errno == Errno::INVAL.0, v > 1, "bool {} gave errno {}", v, errno);
+                if v <= 1 && errno == 0 {
+                    let got = get.call(&mut *store, (fd, level as i32, name as i32, 0, 4, 8)).expect("never a trap");
+                    prop_assert_eq!(got, 0);
+                    let data = memory.data(&*store);
+                    prop_assert_eq!(u32::from_le_bytes(data[..4].try_into().unwrap()), v);
+                    prop_assert_eq!(u32::from_le_bytes(data[8..12].try_into().unwrap()), 4);
+                }
+            } else if short {
+                prop_assert_eq!(errno, Errno::INVAL.0, "a short value for {:?}", ty);
+            }
+            prop_assert!(![Errno::IO.0, Errno::FAULT.0, Errno::BADF.0].contains(&errno), "errno {}", errno);
             Ok(())
         })
         .unwrap();
