@@ -26,6 +26,7 @@ static const char *errname(int e) {
     if (e == x) return #x;
     E(EINVAL) E(ENOPROTOOPT) E(EDOM) E(EPERM) E(ENOENT) E(EFAULT) E(EOPNOTSUPP) E(EBADF) E(ENOTSOCK)
     E(EBUSY) E(ENODEV) E(EADDRNOTAVAIL) E(EACCES) E(EISCONN) E(ENOTCONN) E(ENOBUFS) E(ENOMEM)
+    E(EAFNOSUPPORT) E(EPROTONOSUPPORT) E(EADDRINUSE) E(ENOSYS)
 #undef E
     static char buf[32];
     snprintf(buf, sizeof buf, "errno %d", e);

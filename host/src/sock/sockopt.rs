@@ -128,28 +128,25 @@ fn le_u64(v: &[u8]) -> u64 {
     u64::from_le_bytes(v[..8].try_into().expect("length checked"))
 }
 
+/// A boolean: 0 or 1, anything else `inval`. Only the two values make a
+/// call that means one thing; C's any-non-zero-is-true is the SDK's business.
+fn flag(v: &[u8]) -> R<c_int> {
+    match le_u32(v) {
+        b @ (0 | 1) => Ok(b as c_int),
+        _ => Err(Errno::INVAL),
+    }
+}
+
 /// The bytes the kernel gets for a guest's value, checked against its type.
 fn encode(ty: OptType, v: &[u8]) -> R<Vec<u8>> {
     if (v.len() as u64) < u64::from(ty.min_len()) {
         return Err(Errno::INVAL);
     }
     Ok(match ty {
-        OptType::Bool => match le_u32(v) {
-            b @ (0 | 1) => (b as c_int).to_ne_bytes().to_vec(),
-            // Only the two values make a call that means one thing; C's
-            // any-non-zero-is-true is the SDK's business.
-            _ => return Err(Errno::INVAL),
-        },
+        OptType::Bool => flag(v)?.to_ne_bytes().to_vec(),
         OptType::Int => (le_u32(v) as c_int).to_ne_bytes().to_vec(),
         OptType::Timeout => as_bytes(&timeval_from_ns(le_u64(v))),
-        OptType::Linger => {
-            let on = encode(OptType::Bool, &v[..4])?;
-            let l = libc::linger {
-                l_onoff: c_int::from_ne_bytes(on[..].try_into().unwrap()),
-                l_linger: le_u32(&v[4..]) as c_int,
-            };
-            as_bytes(&l)
-        }
+        OptType::Linger => as_bytes(&libc::linger { l_onoff: flag(v)?, l_linger: le_u32(&v[4..]) as c_int }),
         OptType::Bytes { max, .. } if v.len() as u64 > u64::from(max) => return Err(Errno::INVAL),
         OptType::Bytes { .. } => v.to_vec(),
         // Linux reads at most the longest name; the rest is never looked at.
@@ -194,9 +191,11 @@ fn as_bytes<T: Copy>(v: &T) -> Vec<u8> {
     unsafe { std::slice::from_raw_parts((v as *const T).cast::<u8>(), size_of::<T>()) }.to_vec()
 }
 
+/// A C struct from what the kernel wrote (zeroes past it, if it wrote less).
 fn from_bytes<T: Copy>(b: &[u8]) -> T {
     let mut out = vec![0u8; size_of::<T>()];
-    out[..b.len().min(size_of::<T>())].copy_from_slice(&b[..b.len().min(size_of::<T>())]);
+    let n = b.len().min(out.len());
+    out[..n].copy_from_slice(&b[..n]);
     // SAFETY: `out` holds `size_of::<T>()` bytes and `T` (timeval, linger) is valid for any bytes.
     unsafe { std::ptr::read_unaligned(out.as_ptr().cast::<T>()) }
 }
