@@ -518,6 +518,8 @@ fn every_function_every_bad_argument() {
             NOTSOCK => "notsock",
             INVAL => "inval",
             NOTCAPABLE => "notcapable",
+            NOPROTOOPT => "noprotoopt",
+            NOTSUP => "notsup",
             SUCCESS => "success",
             _ => "other",
         };
