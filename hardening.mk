@@ -2,6 +2,7 @@
 # (anywhere after BUILD is set, e.g. next to `include bench/bench.mk`).
 #
 #   make fuzz          the proptest properties of host/tests/fuzz_decoding.rs
+#                      and host/tests/fuzz_instance.rs
 #                      with many more cases (FUZZ_CASES, default 20000)
 #   make reliability   runs the hardening suites and writes docs/reliability.md
 #                      from the `RELIABILITY: key=value` lines they print
@@ -9,13 +10,13 @@
 # The same tests run, with fewer fuzz cases, in `make test` (cargo test --workspace).
 
 FUZZ_CASES ?= 20000
-HARDENING_HOST_TESTS := bad_input_table fuzz_decoding faults contract
+HARDENING_HOST_TESTS := bad_input_table fuzz_decoding fuzz_instance faults contract
 HARDENING_E2E_TESTS  := faults load hostile
 
 .PHONY: fuzz reliability
 
 fuzz:
-	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p wasock-host --test fuzz_decoding
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test -p wasock-host --test fuzz_decoding --test fuzz_instance
 
 reliability: setup host guests
 	@rm -f $(BUILD)/reliability.log; mkdir -p $(BUILD)

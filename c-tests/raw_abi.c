@@ -26,20 +26,7 @@ static any_fn volatile every_import[] = {
     (any_fn)wasi_ephemeral_sock_recv_from, (any_fn)wasi_ephemeral_sock_send_to,
     (any_fn)wasi_ephemeral_sock_shutdown, (any_fn)wasi_ephemeral_sock_addr_local,
     (any_fn)wasi_ephemeral_sock_addr_remote, (any_fn)wasi_ephemeral_sock_addr_resolve,
-    (any_fn)wasi_ephemeral_sock_set_reuse_addr, (any_fn)wasi_ephemeral_sock_get_reuse_addr,
-    (any_fn)wasi_ephemeral_sock_set_reuse_port, (any_fn)wasi_ephemeral_sock_get_reuse_port,
-    (any_fn)wasi_ephemeral_sock_set_recv_buf_size, (any_fn)wasi_ephemeral_sock_get_recv_buf_size,
-    (any_fn)wasi_ephemeral_sock_set_send_buf_size, (any_fn)wasi_ephemeral_sock_get_send_buf_size,
-    (any_fn)wasi_ephemeral_sock_set_recv_timeout, (any_fn)wasi_ephemeral_sock_get_recv_timeout,
-    (any_fn)wasi_ephemeral_sock_set_send_timeout, (any_fn)wasi_ephemeral_sock_get_send_timeout,
-    (any_fn)wasi_ephemeral_sock_set_nodelay, (any_fn)wasi_ephemeral_sock_get_nodelay,
-    (any_fn)wasi_ephemeral_sock_set_keepalive, (any_fn)wasi_ephemeral_sock_get_keepalive,
-    (any_fn)wasi_ephemeral_sock_set_linger, (any_fn)wasi_ephemeral_sock_get_linger,
-    (any_fn)wasi_ephemeral_sock_set_v6only, (any_fn)wasi_ephemeral_sock_get_v6only,
-    (any_fn)wasi_ephemeral_sock_set_ttl, (any_fn)wasi_ephemeral_sock_get_ttl,
-    (any_fn)wasi_ephemeral_sock_set_broadcast, (any_fn)wasi_ephemeral_sock_get_broadcast,
-    (any_fn)wasi_ephemeral_sock_set_multicast_loop, (any_fn)wasi_ephemeral_sock_get_multicast_loop,
-    (any_fn)wasi_ephemeral_sock_set_multicast_ttl, (any_fn)wasi_ephemeral_sock_get_multicast_ttl,
+    (any_fn)wasi_ephemeral_sock_sockopt_set, (any_fn)wasi_ephemeral_sock_sockopt_get,
     (any_fn)wasi_ephemeral_sock_join_multicast, (any_fn)wasi_ephemeral_sock_leave_multicast,
     (any_fn)wasi_ephemeral_sock_take_error,
 };
@@ -59,15 +46,22 @@ int main(void) {
     CHECK_INT(wasi_ephemeral_sock_open(pool, WASOCK_FAMILY_INET4, WASOCK_TYPE_STREAM, &fd), 0);
     REQUIRE(fd >= 3);
 
-    /* Options through the raw calls. */
-    uint8_t b = 0;
-    CHECK_INT(wasi_ephemeral_sock_set_nodelay(fd, 1), 0);
-    CHECK_INT(wasi_ephemeral_sock_get_nodelay(fd, &b), 0);
+    /* Options through the raw calls: tcp.nodelay (4, 1) and
+     * socket.recv_timeout (1, 7), by the spec's numbers. */
+    uint32_t b = 1, len = 0;
+    CHECK_INT(wasi_ephemeral_sock_sockopt_set(fd, 4, 1, &b, sizeof b), 0);
+    b = 0;
+    CHECK_INT(wasi_ephemeral_sock_sockopt_get(fd, 4, 1, &b, sizeof b, &len), 0);
     CHECK_INT(b, 1);
-    uint64_t ns = 0;
-    CHECK_INT(wasi_ephemeral_sock_set_recv_timeout(fd, 1500000000ull), 0);
-    CHECK_INT(wasi_ephemeral_sock_get_recv_timeout(fd, &ns), 0);
+    CHECK_INT(len, 4);
+    uint64_t ns = 1500000000ull;
+    CHECK_INT(wasi_ephemeral_sock_sockopt_set(fd, 1, 7, &ns, sizeof ns), 0);
+    ns = 0;
+    CHECK_INT(wasi_ephemeral_sock_sockopt_get(fd, 1, 7, &ns, sizeof ns, &len), 0);
     CHECK(ns >= 1500000000ull && ns < 1510000000ull);
+    b = 2; /* a boolean is 0 or 1 */
+    CHECK_INT(wasi_ephemeral_sock_sockopt_set(fd, 4, 1, &b, sizeof b), EINVAL);
+    CHECK_INT(wasi_ephemeral_sock_sockopt_set(fd, 4, 99, &b, sizeof b), ENOPROTOOPT);
     uint16_t err = 99;
     CHECK_INT(wasi_ephemeral_sock_take_error(fd, &err), 0);
     CHECK_INT(err, 0);

@@ -82,37 +82,15 @@ int32_t wasi_ephemeral_sock_shutdown(int32_t fd, uint8_t how) __WASOCK_IMPORT(sh
 int32_t wasi_ephemeral_sock_addr_local(int32_t fd, wasock_addr_t *ret_addr) __WASOCK_IMPORT(addr_local);
 int32_t wasi_ephemeral_sock_addr_remote(int32_t fd, wasock_addr_t *ret_addr) __WASOCK_IMPORT(addr_remote);
 int32_t wasi_ephemeral_sock_addr_resolve(int32_t pool, const char *host, uint32_t host_len, uint16_t port, uint8_t family, uint8_t type, wasock_addr_t *buf, uint32_t buf_count, uint32_t *ret_count) __WASOCK_IMPORT(addr_resolve);
-int32_t wasi_ephemeral_sock_set_reuse_addr(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_addr);
-int32_t wasi_ephemeral_sock_get_reuse_addr(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_addr);
-int32_t wasi_ephemeral_sock_set_reuse_port(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_reuse_port);
-int32_t wasi_ephemeral_sock_get_reuse_port(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_reuse_port);
-int32_t wasi_ephemeral_sock_set_recv_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_recv_buf_size);
-int32_t wasi_ephemeral_sock_get_recv_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_recv_buf_size);
-int32_t wasi_ephemeral_sock_set_send_buf_size(int32_t fd, uint32_t size) __WASOCK_IMPORT(set_send_buf_size);
-int32_t wasi_ephemeral_sock_get_send_buf_size(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_send_buf_size);
-int32_t wasi_ephemeral_sock_set_recv_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_recv_timeout);
-int32_t wasi_ephemeral_sock_get_recv_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_recv_timeout);
-int32_t wasi_ephemeral_sock_set_send_timeout(int32_t fd, uint64_t ns) __WASOCK_IMPORT(set_send_timeout);
-int32_t wasi_ephemeral_sock_get_send_timeout(int32_t fd, uint64_t *ret) __WASOCK_IMPORT(get_send_timeout);
-int32_t wasi_ephemeral_sock_set_nodelay(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_nodelay);
-int32_t wasi_ephemeral_sock_get_nodelay(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_nodelay);
-int32_t wasi_ephemeral_sock_set_keepalive(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_keepalive);
-int32_t wasi_ephemeral_sock_get_keepalive(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_keepalive);
-int32_t wasi_ephemeral_sock_set_linger(int32_t fd, uint8_t on, uint32_t secs) __WASOCK_IMPORT(set_linger);
-int32_t wasi_ephemeral_sock_get_linger(int32_t fd, uint8_t *ret_on, uint32_t *ret_secs) __WASOCK_IMPORT(get_linger);
-int32_t wasi_ephemeral_sock_set_v6only(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_v6only);
-int32_t wasi_ephemeral_sock_get_v6only(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_v6only);
-int32_t wasi_ephemeral_sock_set_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_ttl);
-int32_t wasi_ephemeral_sock_get_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_ttl);
-int32_t wasi_ephemeral_sock_set_broadcast(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_broadcast);
-int32_t wasi_ephemeral_sock_get_broadcast(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_broadcast);
-int32_t wasi_ephemeral_sock_set_multicast_loop(int32_t fd, uint8_t value) __WASOCK_IMPORT(set_multicast_loop);
-int32_t wasi_ephemeral_sock_get_multicast_loop(int32_t fd, uint8_t *ret) __WASOCK_IMPORT(get_multicast_loop);
-int32_t wasi_ephemeral_sock_set_multicast_ttl(int32_t fd, uint32_t ttl) __WASOCK_IMPORT(set_multicast_ttl);
-int32_t wasi_ephemeral_sock_get_multicast_ttl(int32_t fd, uint32_t *ret) __WASOCK_IMPORT(get_multicast_ttl);
+/* Socket options: (level, name) are wasock's numbers, listed by the spec's
+ * `option` lines (not the POSIX numbers of <sys/socket.h>); setsockopt()
+ * and getsockopt() translate. */
+int32_t wasi_ephemeral_sock_sockopt_set(int32_t fd, uint32_t level, uint32_t name, const void *value, uint32_t value_len) __WASOCK_IMPORT(sockopt_set);
+int32_t wasi_ephemeral_sock_sockopt_get(int32_t fd, uint32_t level, uint32_t name, void *buf, uint32_t buf_len, uint32_t *ret_len) __WASOCK_IMPORT(sockopt_get);
 int32_t wasi_ephemeral_sock_join_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(join_multicast);
 int32_t wasi_ephemeral_sock_leave_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(leave_multicast);
 int32_t wasi_ephemeral_sock_take_error(int32_t fd, uint16_t *ret) __WASOCK_IMPORT(take_error);
+
 
 #undef __WASOCK_IMPORT
 

@@ -18,6 +18,8 @@ use crate::fd;
 use crate::pool::Pool;
 use crate::sys::{self, Fd};
 
+mod options;
+
 /// A socket type: stream (TCP) or datagram (UDP).
 ///
 /// The discriminants are the ABI's `type` values (the preview-1 filetypes
@@ -101,61 +103,9 @@ pub struct Socket {
     fd: OwnedFd,
 }
 
-/// Converts an optional timeout to the ABI's nanoseconds (0 = none),
-/// refusing a zero duration like std does.
-fn timeout_ns(t: Option<Duration>) -> io::Result<u64> {
-    match t {
-        None => Ok(0),
-        Some(d) if d.is_zero() => Err(io::Error::new(io::ErrorKind::InvalidInput, "cannot set a 0 duration timeout")),
-        // Sub-nanosecond remainders are impossible; saturate absurdly long ones.
-        Some(d) => Ok(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-    }
-}
-
 /// Clamps a buffer length to the ABI's `u32`.
 fn len32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
-}
-
-/// Defines a boolean option's setter and getter over a `set_*`/`get_*`
-/// import pair (the value travels as a `u8`, non-zero is true).
-macro_rules! flag_option {
-    (
-        $(#[$sdoc:meta])* $set:ident => $sys_set:ident,
-        $(#[$gdoc:meta])* $get:ident => $sys_get:ident,
-    ) => {
-        $(#[$sdoc])*
-        pub fn $set(&self, on: bool) -> io::Result<()> {
-            // SAFETY: no pointers.
-            self.set(stringify!($set), unsafe { sys::$sys_set(self.raw(), on.into()) })
-        }
-
-        $(#[$gdoc])*
-        pub fn $get(&self) -> io::Result<bool> {
-            // SAFETY: `p` points to a `u8` owned by `get`.
-            Ok(self.get(stringify!($get), |fd, p| unsafe { sys::$sys_get(fd, p) })? != 0)
-        }
-    };
-}
-
-/// Defines a `u32` option's setter and getter over a `set_*`/`get_*` import pair.
-macro_rules! number_option {
-    (
-        $(#[$sdoc:meta])* $set:ident => $sys_set:ident,
-        $(#[$gdoc:meta])* $get:ident => $sys_get:ident,
-    ) => {
-        $(#[$sdoc])*
-        pub fn $set(&self, value: u32) -> io::Result<()> {
-            // SAFETY: no pointers.
-            self.set(stringify!($set), unsafe { sys::$sys_set(self.raw(), value) })
-        }
-
-        $(#[$gdoc])*
-        pub fn $get(&self) -> io::Result<u32> {
-            // SAFETY: `p` points to a `u32` owned by `get`.
-            self.get(stringify!($get), |fd, p| unsafe { sys::$sys_get(fd, p) })
-        }
-    };
 }
 
 impl Socket {
@@ -466,178 +416,6 @@ impl Socket {
         }
     }
 
-    /// Reads an option through a `get_*` import.
-    fn get<T: Copy + Default>(&self, op: &'static str, f: impl FnOnce(Fd, *mut T) -> i32) -> io::Result<T> {
-        let mut v = T::default();
-        cvt(f(self.raw(), &mut v), op, None)?;
-        Ok(v)
-    }
-
-    /// Checks the result of a `set_*` import.
-    fn set(&self, op: &'static str, r: i32) -> io::Result<()> {
-        cvt(r, op, None)
-    }
-
-    flag_option! {
-        /// Sets `SO_REUSEADDR` (before `bind`).
-        set_reuse_address => set_reuse_addr,
-        /// Gets `SO_REUSEADDR`.
-        reuse_address => get_reuse_addr,
-    }
-
-    flag_option! {
-        /// Sets `SO_REUSEPORT` (before `bind`).
-        set_reuse_port => set_reuse_port,
-        /// Gets `SO_REUSEPORT`.
-        reuse_port => get_reuse_port,
-    }
-
-    /// Sets `SO_RCVBUF` (the kernel may round or double it).
-    pub fn set_recv_buffer_size(&self, size: usize) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_recv_buffer_size", unsafe { sys::set_recv_buf_size(self.raw(), len32(size)) })
-    }
-
-    /// Gets `SO_RCVBUF`.
-    pub fn recv_buffer_size(&self) -> io::Result<usize> {
-        // SAFETY: `p` points to a `u32` owned by `get`.
-        let v = self.get("recv_buffer_size", |fd, p| unsafe { sys::get_recv_buf_size(fd, p) })?;
-        Ok(v as usize)
-    }
-
-    /// Sets `SO_SNDBUF` (the kernel may round or double it).
-    pub fn set_send_buffer_size(&self, size: usize) -> io::Result<()> {
-        // SAFETY: no pointers.
-        self.set("set_send_buffer_size", unsafe { sys::set_send_buf_size(self.raw(), len32(size)) })
-    }
-
-    /// Gets `SO_SNDBUF`.
-    pub fn send_buffer_size(&self) -> io::Result<usize> {
-        // SAFETY: `p` points to a `u32` owned by `get`.
-        let v = self.get("send_buffer_size", |fd, p| unsafe { sys::get_send_buf_size(fd, p) })?;
-        Ok(v as usize)
-    }
-
-    /// Sets the read timeout (`SO_RCVTIMEO`); `None` blocks forever. A read
-    /// that times out fails with [`WouldBlock`](io::ErrorKind::WouldBlock),
-    /// as on Unix. A zero duration is `InvalidInput`.
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;
-    /// sock.set_read_timeout(Some(Duration::from_millis(200)))?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        let ns = timeout_ns(timeout)?;
-        // SAFETY: no pointers.
-        self.set("set_read_timeout", unsafe { sys::set_recv_timeout(self.raw(), ns) })
-    }
-
-    /// Gets the read timeout.
-    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
-        // SAFETY: `p` points to a `u64` owned by `get`.
-        let ns = self.get("read_timeout", |fd, p| unsafe { sys::get_recv_timeout(fd, p) })?;
-        Ok((ns != 0).then(|| Duration::from_nanos(ns)))
-    }
-
-    /// Sets the write timeout (`SO_SNDTIMEO`); `None` blocks forever.
-    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        let ns = timeout_ns(timeout)?;
-        // SAFETY: no pointers.
-        self.set("set_write_timeout", unsafe { sys::set_send_timeout(self.raw(), ns) })
-    }
-
-    /// Gets the write timeout.
-    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
-        // SAFETY: `p` points to a `u64` owned by `get`.
-        let ns = self.get("write_timeout", |fd, p| unsafe { sys::get_send_timeout(fd, p) })?;
-        Ok((ns != 0).then(|| Duration::from_nanos(ns)))
-    }
-
-    flag_option! {
-        /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
-        ///
-        /// The other options work the same way: a setter and a getter each.
-        ///
-        /// ```no_run
-        /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;
-        /// sock.set_nodelay(true)?;
-        /// sock.set_keepalive(true)?;
-        /// sock.set_send_buffer_size(256 * 1024)?;
-        /// assert!(sock.nodelay()? && sock.keepalive()?);
-        /// # Ok::<(), std::io::Error>(())
-        /// ```
-        set_nodelay => set_nodelay,
-        /// Gets `TCP_NODELAY`.
-        nodelay => get_nodelay,
-    }
-
-    flag_option! {
-        /// Sets `SO_KEEPALIVE`.
-        set_keepalive => set_keepalive,
-        /// Gets `SO_KEEPALIVE`.
-        keepalive => get_keepalive,
-    }
-
-    /// Sets `SO_LINGER`: `Some(d)` makes close wait up to `d` (whole
-    /// seconds) for unsent data; `None` turns lingering off.
-    pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
-        let (on, secs) = match linger {
-            Some(d) => (1, u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
-            None => (0, 0),
-        };
-        // SAFETY: no pointers.
-        self.set("set_linger", unsafe { sys::set_linger(self.raw(), on, secs) })
-    }
-
-    /// Gets `SO_LINGER`.
-    pub fn linger(&self) -> io::Result<Option<Duration>> {
-        let (mut on, mut secs) = (0u8, 0u32);
-        // SAFETY: `on` and `secs` are valid places for the results.
-        let r = unsafe { sys::get_linger(self.raw(), &mut on, &mut secs) };
-        cvt(r, "linger", None)?;
-        Ok((on != 0).then(|| Duration::from_secs(secs.into())))
-    }
-
-    flag_option! {
-        /// Sets `IPV6_V6ONLY` on an IPv6 socket (before `bind`): `true` keeps
-        /// IPv4-mapped traffic out.
-        set_only_v6 => set_v6only,
-        /// Gets `IPV6_V6ONLY`.
-        only_v6 => get_v6only,
-    }
-
-    number_option! {
-        /// Sets the unicast TTL (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6).
-        set_ttl => set_ttl,
-        /// Gets the unicast TTL.
-        ttl => get_ttl,
-    }
-
-    flag_option! {
-        /// Sets `SO_BROADCAST` (a datagram socket may then send to a broadcast
-        /// address the pool grants).
-        set_broadcast => set_broadcast,
-        /// Gets `SO_BROADCAST`.
-        broadcast => get_broadcast,
-    }
-
-    flag_option! {
-        /// Sets multicast loopback (`IP_MULTICAST_LOOP`/`IPV6_MULTICAST_LOOP`,
-        /// by the socket's family).
-        set_multicast_loop => set_multicast_loop,
-        /// Gets multicast loopback.
-        multicast_loop => get_multicast_loop,
-    }
-
-    number_option! {
-        /// Sets the multicast TTL (`IP_MULTICAST_TTL`/`IPV6_MULTICAST_HOPS`).
-        set_multicast_ttl => set_multicast_ttl,
-        /// Gets the multicast TTL.
-        multicast_ttl => get_multicast_ttl,
-    }
-
     /// Joins multicast `group` on `interface`. The pool must grant the group
     /// (a `connect` or `accept` rule). `interface` is 0 for "any"; for IPv6 it
     /// is an interface index, for IPv4 the interface's address with its bytes
@@ -668,8 +446,9 @@ impl Socket {
     }
 
     fn take_errno(&self) -> io::Result<Option<Errno>> {
-        // SAFETY: `p` points to a `u16` owned by `get`.
-        let e = self.get("take_error", |fd, p| unsafe { sys::take_error(fd, p) })?;
+        let mut e = 0u16;
+        // SAFETY: `e` is a valid place for the error.
+        cvt(unsafe { sys::take_error(self.raw(), &mut e) }, "take_error", None)?;
         Ok((e != 0).then_some(Errno::from_raw(e)))
     }
 
@@ -833,14 +612,6 @@ impl From<Socket> for OwnedFd {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(timeout_ns(None).unwrap(), 0);
-        assert_eq!(timeout_ns(Some(Duration::from_millis(200))).unwrap(), 200_000_000);
-        assert_eq!(timeout_ns(Some(Duration::ZERO)).unwrap_err().kind(), io::ErrorKind::InvalidInput);
-        assert_eq!(timeout_ns(Some(Duration::MAX)).unwrap(), u64::MAX);
-    }
 
     #[test]
     fn flags() {

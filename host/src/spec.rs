@@ -22,12 +22,124 @@ impl SpecFn {
     }
 }
 
-/// Parses the spec text.
+/// The value type of a socket option (the spec's `TYPE` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptType {
+    Bool,
+    Int,
+    Timeout,
+    Linger,
+    /// `bytes:MIN-MAX`: raw bytes the kernel reads as they are.
+    Bytes {
+        min: u32,
+        max: u32,
+    },
+    /// `string:MAX`: a name of at most `MAX` bytes.
+    String {
+        max: u32,
+    },
+}
+
+/// Which sockets an option applies to (the spec's `APPLIES` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    Any,
+    Stream,
+    Inet6,
+}
+
+/// One `option` line of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecOpt {
+    pub level: u32,
+    pub name: u32,
+    /// `level.name`, e.g. `tcp.keepidle`.
+    pub ident: String,
+    pub ty: OptType,
+    pub applies: Applies,
+    /// Linux's names for it, e.g. (`IPPROTO_TCP`, `TCP_KEEPIDLE`).
+    pub linux: (String, String),
+}
+
+/// The spec's levels: the prefix of an option's ident, the number, and the
+/// sockets every option of the level applies to (Linux routes `ip` options
+/// of IPv6 sockets to IPv4's code, so they apply to every socket).
+pub const LEVELS: &[(&str, u32, Applies)] =
+    &[("socket", 1, Applies::Any), ("ip", 2, Applies::Any), ("ipv6", 3, Applies::Inet6), ("tcp", 4, Applies::Stream)];
+
+impl OptType {
+    fn parse(t: &str) -> Option<OptType> {
+        let num = |s: &str| s.parse::<u32>().ok();
+        Some(match t.split_once(':') {
+            None => match t {
+                "bool" => OptType::Bool,
+                "int" => OptType::Int,
+                "timeout" => OptType::Timeout,
+                "linger" => OptType::Linger,
+                _ => return None,
+            },
+            Some(("bytes", range)) => {
+                let (min, max) = range.split_once('-')?;
+                OptType::Bytes { min: num(min)?, max: num(max)? }
+            }
+            Some(("string", max)) => OptType::String { max: num(max)? },
+            Some(_) => return None,
+        })
+    }
+
+    /// The fewest bytes a value of this type has (`sockopt_set`'s minimum `value_len`).
+    pub fn min_len(self) -> u32 {
+        match self {
+            OptType::Bool | OptType::Int => 4,
+            OptType::Timeout | OptType::Linger => 8,
+            OptType::Bytes { min, .. } => min,
+            OptType::String { .. } => 1,
+        }
+    }
+}
+
+/// Parses the spec's `option` lines, checking each line's numbers against
+/// its ident and that no (level, name) or ident is listed twice.
+pub fn parse_options(text: &str) -> Result<Vec<SpecOpt>, String> {
+    let mut out: Vec<SpecOpt> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim().strip_prefix("option ") else { continue };
+        let err = |why: &str| format!("spec line {}: {why}: {line}", i + 1);
+        let cols: Vec<&str> = rest.split_whitespace().collect();
+        let [level, name, ident, ty, applies, linux_level, linux_name] = cols[..] else {
+            return Err(err("expected `option LEVEL NAME IDENT TYPE APPLIES LINUX_LEVEL LINUX_NAME`"));
+        };
+        let number = |s: &str| s.parse::<u32>().map_err(|_| err("level and name are numbers"));
+        let (level, name) = (number(level)?, number(name)?);
+        let prefix = ident.split_once('.').map(|p| p.0).ok_or_else(|| err("ident is `level.name`"))?;
+        let Some(&(_, _, level_applies)) = LEVELS.iter().find(|l| (l.0, l.1) == (prefix, level)) else {
+            return Err(err("the ident's level does not match the level number"));
+        };
+        let ty = OptType::parse(ty).ok_or_else(|| err(&format!("unknown type `{ty}`")))?;
+        let applies = match applies {
+            "any" => Applies::Any,
+            "stream" => Applies::Stream,
+            "inet6" => Applies::Inet6,
+            other => return Err(err(&format!("unknown applies `{other}`"))),
+        };
+        if applies != level_applies {
+            return Err(err("an option applies to the sockets its level applies to"));
+        }
+        if out.iter().any(|o| (o.level, o.name) == (level, name) || o.ident == ident) {
+            return Err(err("listed twice"));
+        }
+        let linux = (linux_level.to_string(), linux_name.to_string());
+        out.push(SpecOpt { level, name, ident: ident.to_string(), ty, applies, linux });
+    }
+    Ok(out)
+}
+
+/// Parses the spec's functions.
 pub fn parse(text: &str) -> Result<Vec<SpecFn>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        if line.is_empty() || line.starts_with('#') || line.starts_with("option ") {
             continue;
         }
         let err = |why: &str| format!("spec line {}: {why}: {line}", i + 1);
@@ -57,9 +169,28 @@ mod tests {
         let fns = parse(SPEC).unwrap();
         let open = fns.iter().find(|f| f.name == "open").unwrap();
         assert_eq!(open.params.len(), 4);
-        let t = fns.iter().find(|f| f.name == "set_recv_timeout").unwrap();
-        assert!(matches!(t.wasm_params()[1], ValType::I64));
+        let t = fns.iter().find(|f| f.name == "sockopt_get").unwrap();
+        assert!(t.wasm_params().iter().all(|p| matches!(p, ValType::I32)));
+        assert_eq!(parse("f(ns: u64)").unwrap()[0].wasm_params().len(), 1);
+        assert!(matches!(parse("f(ns: u64)").unwrap()[0].wasm_params()[0], ValType::I64));
+        assert!(!fns.iter().any(|f| f.name == "option"));
         assert!(parse("bad line").is_err());
         assert!(parse("f(x: float)").is_err());
+    }
+
+    #[test]
+    fn options_parse() {
+        let opts = parse_options(SPEC).unwrap();
+        let idle = opts.iter().find(|o| o.ident == "tcp.keepidle").unwrap();
+        assert_eq!((idle.level, idle.ty, idle.applies), (4, OptType::Int, Applies::Stream));
+        assert_eq!(idle.linux, ("IPPROTO_TCP".to_string(), "TCP_KEEPIDLE".to_string()));
+        let line = "option 1 1 socket.a bool any A B";
+        assert_eq!(parse_options(line).unwrap().len(), 1);
+        assert!(parse_options("option 2 1 socket.a bool any A B").is_err(), "level mismatch");
+        assert!(parse_options(&format!("{line}\noption 1 1 socket.b bool any A B")).is_err(), "twice");
+        assert!(parse_options("option 1 1 socket.a float any A B").is_err());
+        assert!(parse_options("option 1 1 socket.a bool all A B").is_err());
+        assert!(parse_options("option 4 1 tcp.a bool any A B").is_err(), "tcp options apply to streams");
+        assert!(parse_options("option 1 1 socket.a bool any A").is_err());
     }
 }

@@ -92,10 +92,15 @@ fn bad_pointers_are_fault() {
     ;; accept / options / take_error: out-pointers out of bounds
     (call $check (call $accept (local.get $fd) (i32.const 0) (i32.const 65534) (i32.const 1300)) (i32.const 21) (i32.const 31))
     (call $check (call $accept (local.get $fd) (i32.const 0) (i32.const 16) (i32.const 65520)) (i32.const 21) (i32.const 32))
-    (call $check (call $get_reuse_addr (local.get $fd) (i32.const 65536)) (i32.const 21) (i32.const 33))
-    (call $check (call $get_recv_buf_size (local.get $fd) (i32.const 65534)) (i32.const 21) (i32.const 34))
-    (call $check (call $get_recv_timeout (local.get $fd) (i32.const 65530)) (i32.const 21) (i32.const 35))
-    (call $check (call $get_linger (local.get $fd) (i32.const 16) (i32.const 65534)) (i32.const 21) (i32.const 36))
+    ;; socket.reuse_addr (1.1), socket.recv_timeout (1.7): buffer or length pointer out of bounds
+    (call $check (call $sockopt_get (local.get $fd) (i32.const 1) (i32.const 1) (i32.const 65536) (i32.const 4) (i32.const 16))
+      (i32.const 21) (i32.const 33))
+    (call $check (call $sockopt_get (local.get $fd) (i32.const 1) (i32.const 1) (i32.const 65534) (i32.const 4) (i32.const 16))
+      (i32.const 21) (i32.const 34))
+    (call $check (call $sockopt_get (local.get $fd) (i32.const 1) (i32.const 7) (i32.const 65530) (i32.const 8) (i32.const 16))
+      (i32.const 21) (i32.const 35))
+    (call $check (call $sockopt_get (local.get $fd) (i32.const 1) (i32.const 7) (i32.const 1024) (i32.const 8) (i32.const 65534))
+      (i32.const 21) (i32.const 36))
     (call $check (call $take_error (local.get $fd) (i32.const 65535)) (i32.const 21) (i32.const 37))
     (call $check (call $join_multicast (local.get $fd) (i32.const 65530) (i32.const 0)) (i32.const 21) (i32.const 38))
 
@@ -134,7 +139,7 @@ fn bad_fds_are_badf_or_notsock() {
     (call $check (call $take_error (i32.const 99) (i32.const 16)) (i32.const 8) (i32.const 9))
     (call $check (call $addr_resolve (i32.const 99) (i32.const 1040) (i32.const 9) (i32.const 80) (i32.const 0) (i32.const 0)
       (i32.const 2048) (i32.const 4) (i32.const 16)) (i32.const 8) (i32.const 10))
-    (call $check (call $set_nodelay (i32.const 99) (i32.const 1)) (i32.const 8) (i32.const 11))
+    (call $check (call $setopt (i32.const 99) (i32.const 4) (i32.const 1) (i32.const 1)) (i32.const 8) (i32.const 11))
 
     ;; the pool (fd 3) where a socket is expected: notsock
     (call $check (call $connect (i32.const 3) (i32.const 1300)) (i32.const 57) (i32.const 20))
@@ -146,7 +151,7 @@ fn bad_fds_are_badf_or_notsock() {
     (call $check (call $shutdown (i32.const 3) (i32.const 3)) (i32.const 57) (i32.const 26))
     (call $check (call $addr_local (i32.const 3) (i32.const 1400)) (i32.const 57) (i32.const 27))
     (call $check (call $take_error (i32.const 3) (i32.const 16)) (i32.const 57) (i32.const 28))
-    (call $check (call $set_reuse_addr (i32.const 3) (i32.const 1)) (i32.const 57) (i32.const 29))
+    (call $check (call $setopt (i32.const 3) (i32.const 1) (i32.const 1) (i32.const 1)) (i32.const 57) (i32.const 29))
     ;; stdout where a socket or a pool is expected: notsock
     (call $check (call $connect (i32.const 1) (i32.const 1300)) (i32.const 57) (i32.const 30))
     (call $check (call $open (i32.const 1) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 57) (i32.const 31))

@@ -181,7 +181,7 @@ fn mixed_poll_wakes_on_a_socket_error() {
     ;; A: 127.0.0.1:{q} (shared with the test's socket), connected to {z}
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 1))
     (local.set $a (call $r))
-    (call $ok (call $set_reuse_addr (local.get $a) (i32.const 1)) (i32.const 2))
+    (call $ok (call $setopt (local.get $a) (i32.const 1) (i32.const 1) (i32.const 1)) (i32.const 2)) ;; socket.reuse_addr
     (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {q}))
     (call $ok (call $bind (local.get $a) (i32.const 1100)) (i32.const 3))
     (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {z}))
@@ -350,31 +350,33 @@ fn socket_iovecs_past_iov_max_are_inval() {
     held("socket_iovecs_past_iov_max_are_inval");
 }
 
-/// Checks for one boolean option on `fd`: the values 2, 0x100 (0 as a
-/// `u8`), 0x101 and -1 are `inval` and leave it as it was, before and after
-/// it is flipped with a good value. Check ids `id..id + 8`.
-fn flag_checks(name: &str, fd: i32, id: usize) -> String {
+/// Checks for one boolean option on `fd`: the values 2, 0x100, 0x101 and
+/// -1 are `inval` and leave it as it was, before and after it is flipped
+/// with a good value. Check ids `id..id + 8`.
+fn flag_checks(ident: &str, level: u32, name: u32, fd: i32, id: usize) -> String {
+    let opt = format!("(i32.const {fd}) (i32.const {level}) (i32.const {name})");
     let rejected = |id: usize| -> String {
         [2, 0x100, 0x101, -1]
             .iter()
             .map(|v| {
-                format!("    (call $check (call $set_{name} (i32.const {fd}) (i32.const {v})) (i32.const {INVAL}) (i32.const {id}))\n")
+                format!("    (call $check (call $setopt {opt} (i32.const {v})) (i32.const {INVAL}) (i32.const {id}))\n")
             })
             .collect()
     };
     let (before, after) = (rejected(id + 1), rejected(id + 5));
     format!(
         r#"
-    ;; {name}: the value at 16; bad values; unchanged at 24
-    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 16)) (i32.const {id}))
+    ;; {ident}: the value, kept at 1000; bad values; unchanged
+    (call $ok (call $getopt {opt}) (i32.const {id}))
+    (i32.store (i32.const 1000) (call $r))
 {before}
-    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 24)) (i32.const {}))
-    (call $check (i32.load8_u (i32.const 24)) (i32.load8_u (i32.const 16)) (i32.const {}))
+    (call $ok (call $getopt {opt}) (i32.const {}))
+    (call $check (call $r) (i32.load (i32.const 1000)) (i32.const {}))
     ;; flipped; bad values; still flipped
-    (call $ok (call $set_{name} (i32.const {fd}) (i32.eqz (i32.load8_u (i32.const 16)))) (i32.const {}))
+    (call $ok (call $setopt {opt} (i32.eqz (i32.load (i32.const 1000)))) (i32.const {}))
 {after}
-    (call $ok (call $get_{name} (i32.const {fd}) (i32.const 24)) (i32.const {}))
-    (call $check (i32.load8_u (i32.const 24)) (i32.eqz (i32.load8_u (i32.const 16))) (i32.const {}))
+    (call $ok (call $getopt {opt}) (i32.const {}))
+    (call $check (call $r) (i32.eqz (i32.load (i32.const 1000))) (i32.const {}))
 "#,
         id + 2,
         id + 3,
@@ -384,42 +386,52 @@ fn flag_checks(name: &str, fd: i32, id: usize) -> String {
     )
 }
 
-/// Every boolean option setter, and set_linger's `on`, take 0 or 1; any
+/// Every boolean option of the spec, and linger's `on`, take 0 or 1; any
 /// other value is `inval` and the option keeps its value.
 #[test]
 fn boolean_options_take_only_0_and_1() {
-    // (option, fd): 4 a TCP socket, 5 a UDP socket, 6 a TCP/IPv6 socket.
-    let mut opts = vec![
-        ("reuse_addr", 4),
-        ("reuse_port", 4),
-        ("nodelay", 4),
-        ("keepalive", 4),
-        ("broadcast", 5),
-        ("multicast_loop", 5),
-    ];
-    let mut v6 = "";
-    if have_ipv6() {
-        opts.push(("v6only", 6));
-        v6 = "(call $ok (call $open (i32.const 3) (i32.const 2) (i32.const 6) (i32.const 16)) (i32.const 3))";
-    }
-    let body: String = opts.iter().enumerate().map(|(k, &(name, fd))| flag_checks(name, fd, 10 + 10 * k)).collect();
+    use wasock_host::spec::{parse_options, Applies, OptType, SPEC};
+    // fds: 4 a TCP socket, 5 a UDP socket, 6 a TCP/IPv6 socket.
+    let v6 = have_ipv6();
+    let flags: Vec<_> = parse_options(SPEC)
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.ty == OptType::Bool)
+        .filter_map(|o| match o.applies {
+            Applies::Any => Some((o, 5)),
+            Applies::Stream => Some((o, 4)),
+            Applies::Inet6 => v6.then_some((o, 6)),
+        })
+        .collect();
+    assert!((6..=9).contains(&flags.len()), "{} boolean options: the check ids below assume 6 to 9", flags.len());
+    let open6 = if v6 {
+        "(call $ok (call $open (i32.const 3) (i32.const 2) (i32.const 6) (i32.const 16)) (i32.const 3))"
+    } else {
+        ""
+    };
+    let body: String =
+        flags.iter().enumerate().map(|(k, (o, fd))| flag_checks(&o.ident, o.level, o.name, *fd, 4 + 9 * k)).collect();
     let out = Guest::new(&format!(
         r#"
   (func $main
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 1))
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 5) (i32.const 16)) (i32.const 2))
-    {v6}
+    {open6}
 {body}
-    ;; linger: off; a bad `on` leaves it off; on for 5 s; bad `on`s leave that
-    (call $check (call $set_linger (i32.const 4) (i32.const 2) (i32.const 5)) (i32.const {INVAL}) (i32.const 81))
-    (call $ok (call $get_linger (i32.const 4) (i32.const 16) (i32.const 20)) (i32.const 82))
-    (call $check (i32.load8_u (i32.const 16)) (i32.const 0) (i32.const 83))
-    (call $ok (call $set_linger (i32.const 4) (i32.const 1) (i32.const 5)) (i32.const 84))
-    (call $check (call $set_linger (i32.const 4) (i32.const 0x100) (i32.const 7)) (i32.const {INVAL}) (i32.const 85))
-    (call $check (call $set_linger (i32.const 4) (i32.const -1) (i32.const 7)) (i32.const {INVAL}) (i32.const 86))
-    (call $ok (call $get_linger (i32.const 4) (i32.const 16) (i32.const 20)) (i32.const 87))
-    (call $check (i32.load8_u (i32.const 16)) (i32.const 1) (i32.const 88))
-    (call $check (i32.load (i32.const 20)) (i32.const 5) (i32.const 89)))
+    ;; socket.linger (1.9), {{on, secs}} as on | secs << 32: off; a bad `on`
+    ;; leaves it off; on for 5 s; bad `on`s leave that
+    (call $check (call $setopt64 (i32.const 4) (i32.const 1) (i32.const 9) (i64.const 0x500000002)) (i32.const {INVAL})
+      (i32.const 90))
+    (call $ok (call $getopt (i32.const 4) (i32.const 1) (i32.const 9)) (i32.const 91))
+    (call $check (call $r) (i32.const 0) (i32.const 92))
+    (call $ok (call $setopt64 (i32.const 4) (i32.const 1) (i32.const 9) (i64.const 0x500000001)) (i32.const 93))
+    (call $check (call $setopt64 (i32.const 4) (i32.const 1) (i32.const 9) (i64.const 0x700000100)) (i32.const {INVAL})
+      (i32.const 94))
+    (call $check (call $setopt64 (i32.const 4) (i32.const 1) (i32.const 9) (i64.const 0x7ffffffff)) (i32.const {INVAL})
+      (i32.const 95))
+    (call $ok (call $getopt (i32.const 4) (i32.const 1) (i32.const 9)) (i32.const 96))
+    (call $check (call $r) (i32.const 1) (i32.const 97))
+    (call $check (i32.load (i32.const 20)) (i32.const 5) (i32.const 98)))
 "#
     ))
     .flags(&["--allow-connect", "127.0.0.1:1"])

@@ -1,7 +1,8 @@
 //! Fuzzing (property-based, with proptest) of everything the host decodes
 //! from a guest or from its command line: `addr` records, checked memory
 //! ranges, iovec arrays, pool rules and name patterns, host names, the spec
-//! parser, and `poll_oneoff` subscriptions (through a real instance). Each
+//! parser (`poll_oneoff` subscriptions and socket options, which need a real
+//! instance, are in `fuzz_instance.rs`). Each
 //! property asserts no panic plus the invariant that matters: only in-bounds
 //! ranges are ever touched, records round-trip, and what is accepted is
 //! exactly what the model says.
@@ -10,28 +11,18 @@
 //! (`PROPTEST_CASES=20000`). Inputs that once failed are kept below as
 //! plain `#[test]`s.
 
+mod fuzz_support;
+
+use fuzz_support::{config, in_bounds, length, pointer, report};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::TestRunner;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::net::UnixDatagram;
-use std::sync::Arc;
 use wasock_host::abi::{decode_addr, encode_addr, Errno, Mem, ADDR_SIZE};
 use wasock_host::pool::{AddrRule, NamePattern, Pool, Right};
 use wasock_host::resolve::{check_name, MAX_NAME};
 use wasock_host::sock::io::{guest_buffer, guest_iovecs};
 use wasock_host::spec::{parse, SpecFn, SPEC};
-
-/// The configuration of every property: proptest's default case count (256,
-/// or `PROPTEST_CASES`), and no regression files written into the tree (kept
-/// failures become explicit tests in this file instead).
-fn config() -> Config {
-    Config { failure_persistence: None, ..Config::default() }
-}
-
-/// Prints the case count once per property for `make reliability`.
-fn report(name: &str) {
-    println!("RELIABILITY: fuzz.{name}.cases={}", config().cases);
-}
 
 // --- addr records ----------------------------------------------------------------
 
@@ -111,26 +102,6 @@ fn fuzz_addr_round_trip() {
 }
 
 // --- checked memory --------------------------------------------------------------
-
-/// Pointers near the interesting edges (0, the end of memory, 2^31, 2^32) and anywhere.
-fn pointer(mem_len: usize) -> impl Strategy<Value = i32> {
-    let m = mem_len as i64;
-    prop_oneof![
-        (-8i64..8).prop_map(move |d| (m + d) as i32),
-        (-8i64..8).prop_map(|d| d as i32),
-        (-8i64..8).prop_map(|d| (0x8000_0000i64 + d) as u32 as i32),
-        any::<i32>(),
-        (0..=m).prop_map(|p| p as i32),
-    ]
-}
-
-fn length() -> impl Strategy<Value = u64> {
-    prop_oneof![0u64..80, any::<u32>().prop_map(u64::from), any::<u64>(), (u64::MAX - 8..=u64::MAX)]
-}
-
-fn in_bounds(mem_len: usize, ptr: i32, len: u64) -> bool {
-    u128::from(ptr as u32) + u128::from(len) <= mem_len as u128
-}
 
 #[test]
 fn fuzz_mem_ranges() {
@@ -613,172 +584,6 @@ fn floor_char(s: &str, mut i: usize) -> usize {
 fn the_real_spec_round_trips() {
     let fns = parse(SPEC).unwrap();
     assert_eq!(parse(&format_spec(&fns)), Ok(fns));
-}
-
-// --- poll_oneoff subscriptions, through an instance ---------------------------------
-
-const POLL_WAT: &str = r#"
-(module
-  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "go") (param i32 i32 i32 i32) (result i32)
-    (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3))))
-"#;
-
-/// One subscription record (48 bytes) from its interesting fields.
-#[derive(Debug, Clone)]
-struct Sub {
-    userdata: u64,
-    tag: u8,
-    /// For fd subscriptions: which fd (an index into the fds the store has, or anything).
-    fd: u32,
-    clock_id: u32,
-    timeout: u64,
-    flags: u16,
-    noise: [u8; 8],
-}
-
-impl Sub {
-    fn encode(&self) -> [u8; 48] {
-        let mut r = [0u8; 48];
-        r[0..8].copy_from_slice(&self.userdata.to_le_bytes());
-        r[8] = self.tag;
-        r[9..17].copy_from_slice(&self.noise);
-        match self.tag {
-            0 => {
-                r[16..20].copy_from_slice(&self.clock_id.to_le_bytes());
-                r[24..32].copy_from_slice(&self.timeout.to_le_bytes());
-                r[40..42].copy_from_slice(&self.flags.to_le_bytes());
-            }
-            _ => r[16..20].copy_from_slice(&self.fd.to_le_bytes()),
-        }
-        r
-    }
-}
-
-fn sub() -> impl Strategy<Value = Sub> {
-    let fd = prop_oneof![0u32..9, any::<u32>()];
-    // Clocks never wait long: relative ones up to 1 ms, absolute ones in the past.
-    let clock =
-        (prop_oneof![0u32..4, any::<u32>()], 0u64..1_000_000, prop_oneof![Just(0u16), Just(1u16), any::<u16>()]);
-    (any::<u64>(), prop_oneof![Just(0u8), Just(1u8), Just(2u8), any::<u8>()], fd, clock, any::<[u8; 8]>()).prop_map(
-        |(userdata, tag, fd, (clock_id, timeout, flags), noise)| Sub {
-            userdata,
-            tag,
-            fd,
-            clock_id,
-            timeout,
-            flags,
-            noise,
-        },
-    )
-}
-
-/// The subscriptions, then pointers for events and the count, possibly bad.
-fn poll_input() -> impl Strategy<Value = (Vec<Sub>, i32, i32, i32, i32)> {
-    (
-        proptest::collection::vec(sub(), 0..6),
-        prop_oneof![Just(1024i32), any::<i32>(), 65500..65536i32],
-        prop_oneof![Just(8192i32), any::<i32>(), 65500..65536i32],
-        prop_oneof![Just(60000i32), any::<i32>(), 65530..65536i32],
-        prop_oneof![Just(-1i32), 0..8i32, any::<i32>()],
-    )
-}
-
-#[test]
-fn fuzz_poll_subscriptions() {
-    use wasmtime::{Engine, Linker, Module, Store};
-    use wasock_host::socket::{Kind, Socket};
-    use wasock_host::table::{Entry, FdTable};
-
-    report("poll_subscriptions");
-    let engine = Engine::default();
-    let module = Module::new(&engine, POLL_WAT).unwrap();
-    let linker: Linker<wasock_host::HostState> = wasock_host::linker(&engine).unwrap();
-    // fds: 0-2 wasmtime-wasi's stdio, 3 a pool, 4 an unconnected TCP socket,
-    // 5 a UDP socket, 6 a listener; the rest are not open.
-    let pool = Arc::new(Pool::new("default"));
-    let mut table = FdTable::default();
-    for n in 0..3 {
-        table.insert(Entry::Wasi(n));
-    }
-    table.insert(Entry::Pool(pool.clone()));
-    table.insert(Entry::Socket(
-        Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap(),
-    ));
-    table.insert(Entry::Socket(
-        Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Datagram).unwrap(),
-    ));
-    let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
-    listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
-    listener.os().listen(1).unwrap();
-    table.insert(Entry::Socket(listener));
-    let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
-    let mut store = Store::new(&engine, wasock_host::HostState::new(wasi, table));
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let memory = instance.get_memory(&mut store, "memory").unwrap();
-    store.data_mut().memory = Some(memory);
-    let go = instance.get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "go").unwrap();
-    let store = std::cell::RefCell::new(store);
-
-    TestRunner::new(config())
-        .run(&poll_input(), |(mut subs, subs_at, events_at, ret_at, n)| {
-            // First, a relative clock that is already due, so no call can wait for long.
-            subs.insert(0, Sub { userdata: 7, tag: 0, fd: 0, clock_id: 1, timeout: 0, flags: 0, noise: [0; 8] });
-            let n = if n < 0 { subs.len() as i32 } else { n };
-            let mut store = store.borrow_mut();
-            let mem_len = memory.data_size(&*store);
-            if in_bounds(mem_len, subs_at, subs.len() as u64 * 48) {
-                let bytes: Vec<u8> = subs.iter().flat_map(|s| s.encode()).collect();
-                memory.write(&mut *store, subs_at as u32 as usize, &bytes).unwrap();
-            }
-            let started = std::time::Instant::now();
-            let errno = go.call(&mut *store, (subs_at, events_at, n, ret_at)).expect("poll_oneoff never traps");
-            prop_assert!(started.elapsed() < std::time::Duration::from_secs(5), "poll_oneoff waited");
-            let n = n as u32;
-            let fits = in_bounds(mem_len, events_at, u64::from(n) * 32)
-                && in_bounds(mem_len, ret_at, 4)
-                && in_bounds(mem_len, subs_at, u64::from(n) * 48);
-            if errno == 0 {
-                prop_assert!(n > 0 && fits, "success with n={} or bad pointers", n);
-                let data = memory.data(&*store);
-                let at = ret_at as u32 as usize;
-                let count = u32::from_le_bytes(data[at..at + 4].try_into().unwrap());
-                prop_assert!(count >= 1 && count <= n, "{} events for {} subscriptions", count, n);
-                // The subscriptions the host read: those written, and past
-                // them whatever memory held (earlier cases left records there).
-                let given: Vec<(u64, u8)> = (0..n as usize)
-                    .map(|k| {
-                        let r = subs_at as u32 as usize + k * 48;
-                        (u64::from_le_bytes(data[r..r + 8].try_into().unwrap()), data[r + 8])
-                    })
-                    .collect();
-                for k in 0..count as usize {
-                    let e = events_at as u32 as usize + k * 32;
-                    let userdata = u64::from_le_bytes(data[e..e + 8].try_into().unwrap());
-                    let kind = data[e + 10];
-                    prop_assert!(
-                        given.contains(&(userdata, kind)),
-                        "event {} (userdata {}, type {}) matches no subscription",
-                        k,
-                        userdata,
-                        kind
-                    );
-                }
-            } else {
-                let errno = errno as u16;
-                prop_assert!(
-                    [Errno::FAULT.0, Errno::INVAL.0, Errno::BADF.0, Errno::NOTSUP.0].contains(&errno),
-                    "unexpected errno {}",
-                    errno
-                );
-                if !fits {
-                    prop_assert!(errno == Errno::FAULT.0 || n == 0, "errno {} for bad pointers", errno);
-                }
-            }
-            Ok(())
-        })
-        .unwrap();
 }
 
 // --- kept failures ---------------------------------------------------------------

@@ -331,7 +331,7 @@ fn ipv4_mapped_destinations_follow_ipv4_rules() {
   (func $main (local $fd i32)
     (call $ok (call $open (i32.const 3) (i32.const 2) (i32.const 6) (i32.const 16)) (i32.const 1))
     (local.set $fd (call $r))
-    (call $ok (call $set_v6only (local.get $fd) (i32.const 0)) (i32.const 2))
+    (call $ok (call $setopt (local.get $fd) (i32.const 3) (i32.const 1) (i32.const 0)) (i32.const 2)) ;; ipv6.v6only
     ;; [::ffff:127.0.0.1]:port
     (call $addr6_loopback (i32.const 1100) (i32.const {port}))
     (i32.store8 (i32.const 1123) (i32.const 0))

@@ -123,7 +123,7 @@ fn tcp_listen_accept_reports_peer() {
   (func $main (local $l i32) (local $c i32)
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 1))
     (local.set $l (call $r))
-    (call $ok (call $set_reuse_addr (local.get $l) (i32.const 1)) (i32.const 2))
+    (call $ok (call $setopt (local.get $l) (i32.const 1) (i32.const 1) (i32.const 1)) (i32.const 2)) ;; socket.reuse_addr
     (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {port}))
     (call $ok (call $bind (local.get $l) (i32.const 1100)) (i32.const 3))
     (call $ok (call $listen (local.get $l) (i32.const 4)) (i32.const 4))

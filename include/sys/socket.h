@@ -122,6 +122,30 @@ extern "C" {
 #ifndef SO_DOMAIN
 #define SO_DOMAIN       39
 #endif
+/* Names wasi-libc leaves out that programs set: wasock refuses them
+ * (ENOPROTOOPT) because they could take a socket outside its pool
+ * (docs/porting.md), but code that names them compiles. Linux's numbers. */
+#ifndef SO_PRIORITY
+#define SO_PRIORITY     12
+#endif
+#ifndef SO_BINDTODEVICE
+#define SO_BINDTODEVICE 25
+#endif
+#ifndef SO_ATTACH_FILTER
+#define SO_ATTACH_FILTER 26
+#endif
+#ifndef SO_DETACH_FILTER
+#define SO_DETACH_FILTER 27
+#endif
+#ifndef SO_MARK
+#define SO_MARK         36
+#endif
+#ifndef SO_LOCK_FILTER
+#define SO_LOCK_FILTER  44
+#endif
+#ifndef SO_ATTACH_BPF
+#define SO_ATTACH_BPF   50
+#endif
 /* struct timeval with a 64-bit time_t, as newer wasi-libc and musl use. */
 #ifndef SO_RCVTIMEO
 #define SO_RCVTIMEO     66

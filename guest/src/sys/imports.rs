@@ -63,62 +63,12 @@ import_module! { "wasi_ephemeral_sock" {
         buf_count: u32,
         ret_count: *mut u32,
     ) -> i32;
-    /// Sets `SO_REUSEADDR`.
-    pub fn set_reuse_addr(fd: Fd, value: u8) -> i32;
-    /// Gets `SO_REUSEADDR`.
-    pub fn get_reuse_addr(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `SO_REUSEPORT`.
-    pub fn set_reuse_port(fd: Fd, value: u8) -> i32;
-    /// Gets `SO_REUSEPORT`.
-    pub fn get_reuse_port(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `SO_RCVBUF`.
-    pub fn set_recv_buf_size(fd: Fd, size: u32) -> i32;
-    /// Gets `SO_RCVBUF`.
-    pub fn get_recv_buf_size(fd: Fd, ret: *mut u32) -> i32;
-    /// Sets `SO_SNDBUF`.
-    pub fn set_send_buf_size(fd: Fd, size: u32) -> i32;
-    /// Gets `SO_SNDBUF`.
-    pub fn get_send_buf_size(fd: Fd, ret: *mut u32) -> i32;
-    /// Sets `SO_RCVTIMEO` in nanoseconds (0: none); expiry is `again`.
-    pub fn set_recv_timeout(fd: Fd, ns: u64) -> i32;
-    /// Gets `SO_RCVTIMEO` in nanoseconds.
-    pub fn get_recv_timeout(fd: Fd, ret: *mut u64) -> i32;
-    /// Sets `SO_SNDTIMEO` in nanoseconds (0: none).
-    pub fn set_send_timeout(fd: Fd, ns: u64) -> i32;
-    /// Gets `SO_SNDTIMEO` in nanoseconds.
-    pub fn get_send_timeout(fd: Fd, ret: *mut u64) -> i32;
-    /// Sets `TCP_NODELAY`.
-    pub fn set_nodelay(fd: Fd, value: u8) -> i32;
-    /// Gets `TCP_NODELAY`.
-    pub fn get_nodelay(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `SO_KEEPALIVE`.
-    pub fn set_keepalive(fd: Fd, value: u8) -> i32;
-    /// Gets `SO_KEEPALIVE`.
-    pub fn get_keepalive(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `SO_LINGER`.
-    pub fn set_linger(fd: Fd, on: u8, secs: u32) -> i32;
-    /// Gets `SO_LINGER`.
-    pub fn get_linger(fd: Fd, ret_on: *mut u8, ret_secs: *mut u32) -> i32;
-    /// Sets `IPV6_V6ONLY`.
-    pub fn set_v6only(fd: Fd, value: u8) -> i32;
-    /// Gets `IPV6_V6ONLY`.
-    pub fn get_v6only(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `IP_TTL` or `IPV6_UNICAST_HOPS`.
-    pub fn set_ttl(fd: Fd, ttl: u32) -> i32;
-    /// Gets `IP_TTL` or `IPV6_UNICAST_HOPS`.
-    pub fn get_ttl(fd: Fd, ret: *mut u32) -> i32;
-    /// Sets `SO_BROADCAST`.
-    pub fn set_broadcast(fd: Fd, value: u8) -> i32;
-    /// Gets `SO_BROADCAST`.
-    pub fn get_broadcast(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`.
-    pub fn set_multicast_loop(fd: Fd, value: u8) -> i32;
-    /// Gets `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`.
-    pub fn get_multicast_loop(fd: Fd, ret: *mut u8) -> i32;
-    /// Sets `IP_MULTICAST_TTL` or `IPV6_MULTICAST_HOPS`.
-    pub fn set_multicast_ttl(fd: Fd, ttl: u32) -> i32;
-    /// Gets `IP_MULTICAST_TTL` or `IPV6_MULTICAST_HOPS`.
-    pub fn get_multicast_ttl(fd: Fd, ret: *mut u32) -> i32;
+    /// Sets option (`level`, `name`) (the numbers in [`crate::sys::opt`])
+    /// from `value_len` bytes at `value`.
+    pub fn sockopt_set(fd: Fd, level: u32, name: u32, value: *const u8, value_len: u32) -> i32;
+    /// Reads option (`level`, `name`) into up to `buf_len` bytes at `buf`;
+    /// writes the number of bytes written to `ret_len`.
+    pub fn sockopt_get(fd: Fd, level: u32, name: u32, buf: *mut u8, buf_len: u32, ret_len: *mut u32) -> i32;
     /// Joins a multicast group (port ignored) on `interface`.
     pub fn join_multicast(fd: Fd, group: *const RawAddr, interface: u32) -> i32;
     /// Leaves a multicast group.

@@ -68,6 +68,7 @@ macro_rules! import_module {
 }
 
 mod imports;
+pub mod opt;
 pub(crate) use imports::p1;
 pub use imports::*;
 

@@ -9,10 +9,11 @@ const IMPORTS: &str = include_str!("imports.rs");
 /// `(name, [(param, type)])` in the spec's notation.
 type Decl = (String, Vec<(String, String)>);
 
+/// The spec's functions.
 fn parse_spec() -> Vec<Decl> {
     SPEC.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("option "))
         .map(|l| {
             let (name, rest) = l.split_once('(').expect("spec line has `(`");
             let params = rest.strip_suffix(')').expect("spec line ends with `)`");
@@ -72,11 +73,29 @@ fn parse_rust(src: &str, start: &str) -> Vec<Decl> {
 #[test]
 fn spec_is_parsed() {
     let spec = parse_spec();
-    assert!(spec.len() >= 40, "{} functions", spec.len());
+    assert!(spec.len() >= 18, "{} functions", spec.len());
     assert_eq!(spec[0].0, "open");
 }
 
 #[test]
 fn imports_match_spec() {
     assert_eq!(parse_rust(IMPORTS, "\"wasi_ephemeral_sock\" {"), parse_spec());
+}
+
+/// The spec's `option` lines as (ident, level, name).
+fn spec_options() -> Vec<(String, u32, u32)> {
+    SPEC.lines()
+        .filter_map(|l| l.trim().strip_prefix("option "))
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols[2].to_string(), cols[0].parse().unwrap(), cols[1].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn options_match_spec() {
+    let crate_opts: Vec<_> = super::opt::ALL.iter().map(|(i, o)| (i.to_string(), o.level, o.name)).collect();
+    assert!(crate_opts.len() >= 30);
+    assert_eq!(crate_opts, spec_options());
 }

@@ -16,6 +16,7 @@ impl Errno {
     pub const AGAIN: Errno = Errno(6);
     pub const ALREADY: Errno = Errno(7);
     pub const BADF: Errno = Errno(8);
+    pub const BUSY: Errno = Errno(10);
     pub const CONNABORTED: Errno = Errno(13);
     pub const CONNREFUSED: Errno = Errno(14);
     pub const CONNRESET: Errno = Errno(15);
@@ -34,6 +35,7 @@ impl Errno {
     pub const NETUNREACH: Errno = Errno(40);
     pub const NFILE: Errno = Errno(41);
     pub const NOBUFS: Errno = Errno(42);
+    pub const NODEV: Errno = Errno(43);
     pub const NOENT: Errno = Errno(44);
     pub const NOMEM: Errno = Errno(48);
     pub const NOPROTOOPT: Errno = Errno(50);
@@ -66,6 +68,7 @@ impl Errno {
             libc::EAGAIN => Errno::AGAIN,
             libc::EALREADY => Errno::ALREADY,
             libc::EBADF => Errno::BADF,
+            libc::EBUSY => Errno::BUSY,
             libc::ECONNABORTED => Errno::CONNABORTED,
             libc::ECONNREFUSED => Errno::CONNREFUSED,
             libc::ECONNRESET => Errno::CONNRESET,
@@ -83,6 +86,8 @@ impl Errno {
             libc::ENETUNREACH => Errno::NETUNREACH,
             libc::ENFILE => Errno::NFILE,
             libc::ENOBUFS => Errno::NOBUFS,
+            // A multicast interface index that does not exist.
+            libc::ENODEV => Errno::NODEV,
             libc::ENOENT => Errno::NOENT,
             libc::ENOMEM => Errno::NOMEM,
             libc::ENOPROTOOPT => Errno::NOPROTOOPT,

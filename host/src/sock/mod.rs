@@ -8,7 +8,7 @@
 //! received datagram is lost to a bad out-pointer).
 
 pub mod io;
-mod options;
+pub mod sockopt;
 
 use crate::abi::{Errno, Mem, ADDR_SIZE};
 use crate::audit::{Decision, Operation, Rule, Target};
@@ -193,7 +193,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             mem.write_u16(ret, e.map_or(0, |e| e.0))
         })
     })?;
-    options::add_to_linker(linker)
+    sockopt::add_to_linker(linker)
 }
 
 /// Reports whether `pool` grants looking `name` up; a denial is `notcapable`.

@@ -14,7 +14,7 @@
 //! - the helpers of [`PRELUDE`]: `$check(got, want, id)` exits with `id`
 //!   (and prints `check ID: got G want W` to stderr) on a mismatch, `$ok`,
 //!   `$print`, `$print_u32`, `$print_hex`, `$nl`, address and subscription
-//!   builders.
+//!   builders, `$setopt`/`$setopt64`/`$getopt` for socket options.
 //!
 //! Memory used by the prelude (tests use 1024 and above):
 //!
@@ -47,6 +47,7 @@ pub mod errno {
     pub const INPROGRESS: i32 = 26;
     pub const INVAL: i32 = 28;
     pub const NOENT: i32 = 44;
+    pub const NOPROTOOPT: i32 = 50;
     pub const NOTCONN: i32 = 53;
     pub const NOTSOCK: i32 = 57;
     pub const NOTCAPABLE: i32 = 76;
@@ -139,6 +140,20 @@ pub const PRELUDE: &str = r#"
   ;; Exits with `id` unless the condition holds.
   (func $assert (param $cond i32) (param $id i32)
     (call $check (i32.ne (local.get $cond) (i32.const 0)) (i32.const 1) (local.get $id)))
+
+  ;; Socket options through sockopt_set/sockopt_get, by the spec's (level,
+  ;; name) numbers: $setopt sets a 4-byte value, $setopt64 an 8-byte one (a
+  ;; timeout; a linger as on | secs << 32), both through scratch at 72;
+  ;; $getopt reads up to 8 bytes into R (16..24) and their count into R2.
+  (func $setopt (param $fd i32) (param $level i32) (param $name i32) (param $v i32) (result i32)
+    (i32.store (i32.const 72) (local.get $v))
+    (call $sockopt_set (local.get $fd) (local.get $level) (local.get $name) (i32.const 72) (i32.const 4)))
+  (func $setopt64 (param $fd i32) (param $level i32) (param $name i32) (param $v i64) (result i32)
+    (i64.store (i32.const 72) (local.get $v))
+    (call $sockopt_set (local.get $fd) (local.get $level) (local.get $name) (i32.const 72) (i32.const 8)))
+  (func $getopt (param $fd i32) (param $level i32) (param $name i32) (result i32)
+    (i64.store (i32.const 16) (i64.const 0))
+    (call $sockopt_get (local.get $fd) (local.get $level) (local.get $name) (i32.const 16) (i32.const 8) (i32.const 24)))
 
   ;; An inet4 addr record a.b.c.d:port at p.
   (func $addr4 (param $p i32) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $port i32)

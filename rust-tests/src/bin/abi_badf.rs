@@ -14,9 +14,7 @@ fn call_all(fd: Fd) -> Vec<(&'static str, i32)> {
     let group = RawAddr::from("239.1.2.3:0".parse::<std::net::SocketAddr>().unwrap());
     let mut buf = [0u8; 16];
     let mut n32 = 0u32;
-    let mut n64 = 0u64;
     let mut n16 = 0u16;
-    let mut b = 0u8;
     let host = b"localhost";
     let mut addrs = [RawAddr::default(); 4];
     // SAFETY: every pointer points to a live local of the right size.
@@ -38,34 +36,8 @@ fn call_all(fd: Fd) -> Vec<(&'static str, i32)> {
                 "addr_resolve",
                 sys::addr_resolve(fd, host.as_ptr(), host.len() as u32, 80, 0, 0, addrs.as_mut_ptr(), 4, &mut n32),
             ),
-            ("set_reuse_addr", sys::set_reuse_addr(fd, 1)),
-            ("get_reuse_addr", sys::get_reuse_addr(fd, &mut b)),
-            ("set_reuse_port", sys::set_reuse_port(fd, 1)),
-            ("get_reuse_port", sys::get_reuse_port(fd, &mut b)),
-            ("set_recv_buf_size", sys::set_recv_buf_size(fd, 4096)),
-            ("get_recv_buf_size", sys::get_recv_buf_size(fd, &mut n32)),
-            ("set_send_buf_size", sys::set_send_buf_size(fd, 4096)),
-            ("get_send_buf_size", sys::get_send_buf_size(fd, &mut n32)),
-            ("set_recv_timeout", sys::set_recv_timeout(fd, 1_000_000)),
-            ("get_recv_timeout", sys::get_recv_timeout(fd, &mut n64)),
-            ("set_send_timeout", sys::set_send_timeout(fd, 1_000_000)),
-            ("get_send_timeout", sys::get_send_timeout(fd, &mut n64)),
-            ("set_nodelay", sys::set_nodelay(fd, 1)),
-            ("get_nodelay", sys::get_nodelay(fd, &mut b)),
-            ("set_keepalive", sys::set_keepalive(fd, 1)),
-            ("get_keepalive", sys::get_keepalive(fd, &mut b)),
-            ("set_linger", sys::set_linger(fd, 1, 1)),
-            ("get_linger", sys::get_linger(fd, &mut b, &mut n32)),
-            ("set_v6only", sys::set_v6only(fd, 1)),
-            ("get_v6only", sys::get_v6only(fd, &mut b)),
-            ("set_ttl", sys::set_ttl(fd, 64)),
-            ("get_ttl", sys::get_ttl(fd, &mut n32)),
-            ("set_broadcast", sys::set_broadcast(fd, 1)),
-            ("get_broadcast", sys::get_broadcast(fd, &mut b)),
-            ("set_multicast_loop", sys::set_multicast_loop(fd, 1)),
-            ("get_multicast_loop", sys::get_multicast_loop(fd, &mut b)),
-            ("set_multicast_ttl", sys::set_multicast_ttl(fd, 1)),
-            ("get_multicast_ttl", sys::get_multicast_ttl(fd, &mut n32)),
+            ("sockopt_set", sys::sockopt_set(fd, 1, 1, buf.as_ptr(), 4)),
+            ("sockopt_get", sys::sockopt_get(fd, 1, 1, buf.as_mut_ptr(), 4, &mut n32)),
             ("join_multicast", sys::join_multicast(fd, &group, 0)),
             ("leave_multicast", sys::leave_multicast(fd, &group, 0)),
             ("take_error", sys::take_error(fd, &mut n16)),

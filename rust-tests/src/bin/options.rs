@@ -33,6 +33,32 @@ fn main() -> Res {
     let (r, w) = (s.recv_buffer_size()?, s.send_buffer_size()?);
     say(format!("buffer sizes: recv {r}, send {w}"));
     ensure!(r >= 64 * 1024 && w >= 64 * 1024, "buffer sizes {r}/{w}");
+    // The options real servers set on every connection (keepalive timing,
+    // user timeout, type of service), through the crate's methods.
+    s.set_keepalive_time(Duration::from_secs(30))?;
+    s.set_keepalive_interval(Duration::from_secs(5))?;
+    s.set_keepalive_retries(3)?;
+    ensure!(s.keepalive_time()? == Duration::from_secs(30), "keepalive_time {:?}", s.keepalive_time()?);
+    ensure!(s.keepalive_interval()? == Duration::from_secs(5), "keepalive_interval");
+    ensure!(s.keepalive_retries()? == 3, "keepalive_retries {}", s.keepalive_retries()?);
+    expect_err(s.set_keepalive_time(Duration::ZERO), ErrorKind::InvalidInput, "keepalive_time 0 (Linux: EINVAL)")?;
+    s.set_tcp_user_timeout(Some(Duration::from_millis(5000)))?;
+    ensure!(s.tcp_user_timeout()? == Some(Duration::from_millis(5000)), "tcp_user_timeout");
+    s.set_tcp_user_timeout(None)?;
+    ensure!(s.tcp_user_timeout()?.is_none(), "tcp_user_timeout off");
+    s.set_tos(0x28)?;
+    ensure!(s.tos()? == 0x28, "tos {:#x}", s.tos()?);
+    s.set_tcp_congestion(b"reno")?;
+    ensure!(s.tcp_congestion()? == b"reno", "tcp_congestion {:?}", s.tcp_congestion()?);
+    expect_err(s.set_tcp_congestion(b"no_such_algorithm"), ErrorKind::NotFound, "an unknown congestion control")?;
+    s.set_quickack(true)?;
+    ensure!(s.mss()? > 0, "mss {}", s.mss()?);
+    // Any option of the spec through the raw pair; a boolean is 0 or 1.
+    use wasock::sys::opt;
+    s.set_raw_option(opt::TCP_KEEPCNT, &4i32.to_le_bytes())?;
+    let mut b = [0u8; 8];
+    ensure!(s.raw_option(opt::TCP_KEEPCNT, &mut b)? == 4 && b[..4] == 4i32.to_le_bytes(), "raw keepcnt");
+    expect_err(s.set_raw_option(opt::TCP_NODELAY, &2u32.to_le_bytes()), ErrorKind::InvalidInput, "bool 2")?;
     ensure!(stream.take_error()?.is_none(), "pending error on a healthy stream");
     ensure!(s.sock_type()? == SockType::Stream, "sock_type");
     ensure!(!s.nonblocking()?, "fresh stream is non-blocking");
@@ -52,6 +78,20 @@ fn main() -> Res {
         v6.set_only_v6(on)?;
         ensure!(v6.only_v6()? == on, "only_v6 {on}");
     }
+    // IPV6_TCLASS and IPV6_UNICAST_HOPS, picked by the socket's family.
+    v6.set_tos(0x48)?;
+    ensure!(v6.tos()? == 0x48, "tclass {:#x}", v6.tos()?);
+    v6.set_ttl(9)?;
+    ensure!(v6.ttl()? == 9, "unicast hops");
+    expect_err(
+        Socket::new(Family::Inet4, SockType::Datagram)?.set_keepalive_retries(3),
+        ErrorKind::Other,
+        "a TCP option on a UDP socket",
+    )
+    .and_then(|e| {
+        ensure!(Errno::of(&e) == Some(Errno::NOPROTOOPT), "errno {:?}", Errno::of(&e));
+        Ok(())
+    })?;
 
     let udp = UdpSocket::bind("127.0.0.1:0")?;
     ensure!(udp.socket().sock_type()? == SockType::Datagram, "udp sock_type");

@@ -1,0 +1,344 @@
+//! `sockopt_set` and `sockopt_get`: every socket option through one pair of
+//! imports, keyed by the spec's own (level, name) numbers.
+//!
+//! The table is the spec's `option` lines (`include/wasi_ephemeral_sock.spec`),
+//! each resolved to a kernel option through [`KERNEL`], the host's allow-list
+//! of kernel options a guest may touch. A spec line naming a kernel option
+//! that is not in the allow-list makes [`Table::from_spec`] fail, so the host
+//! refuses to start rather than pass an unvetted option to the kernel.
+//! Options that could widen what a pool grants (`SO_BINDTODEVICE`,
+//! `IP_TRANSPARENT`, `SO_ATTACH_FILTER`, ...) are in neither, so they are
+//! `noprotoopt` like any option the host does not know.
+
+use crate::abi::Errno;
+use crate::call::served;
+use crate::socket::{Kind, Socket};
+use crate::spec::{self, Applies, OptType, SpecOpt};
+use crate::state::HostState;
+use libc::{c_int, c_void, socklen_t};
+use std::collections::HashMap;
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use wasmtime::{Caller, Linker};
+
+use super::MODULE;
+
+type R<T> = Result<T, Errno>;
+
+macro_rules! kernel {
+    ($(($level:ident, $name:ident)),* $(,)?) => {
+        &[$((stringify!($level), stringify!($name), libc::$level, libc::$name)),*]
+    };
+}
+
+/// The kernel options a guest may set and read: (level name, option name,
+/// level, option). Adding one here is a security decision: it must not let a
+/// socket reach or receive anything its pool does not grant.
+pub const KERNEL: &[(&str, &str, c_int, c_int)] = kernel![
+    (SOL_SOCKET, SO_REUSEADDR),
+    (SOL_SOCKET, SO_REUSEPORT),
+    (SOL_SOCKET, SO_KEEPALIVE),
+    (SOL_SOCKET, SO_BROADCAST),
+    (SOL_SOCKET, SO_RCVBUF),
+    (SOL_SOCKET, SO_SNDBUF),
+    (SOL_SOCKET, SO_RCVTIMEO),
+    (SOL_SOCKET, SO_SNDTIMEO),
+    (SOL_SOCKET, SO_LINGER),
+    (IPPROTO_IP, IP_TTL),
+    (IPPROTO_IP, IP_TOS),
+    (IPPROTO_IP, IP_MULTICAST_TTL),
+    (IPPROTO_IP, IP_MULTICAST_LOOP),
+    (IPPROTO_IP, IP_MULTICAST_IF),
+    (IPPROTO_IPV6, IPV6_V6ONLY),
+    (IPPROTO_IPV6, IPV6_UNICAST_HOPS),
+    (IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
+    (IPPROTO_IPV6, IPV6_MULTICAST_LOOP),
+    (IPPROTO_IPV6, IPV6_TCLASS),
+    (IPPROTO_IPV6, IPV6_MULTICAST_IF),
+    (IPPROTO_TCP, TCP_NODELAY),
+    (IPPROTO_TCP, TCP_MAXSEG),
+    (IPPROTO_TCP, TCP_KEEPIDLE),
+    (IPPROTO_TCP, TCP_KEEPINTVL),
+    (IPPROTO_TCP, TCP_KEEPCNT),
+    (IPPROTO_TCP, TCP_USER_TIMEOUT),
+    (IPPROTO_TCP, TCP_QUICKACK),
+    (IPPROTO_TCP, TCP_DEFER_ACCEPT),
+    (IPPROTO_TCP, TCP_CONGESTION),
+    (IPPROTO_TCP, TCP_FASTOPEN),
+    (IPPROTO_TCP, TCP_FASTOPEN_CONNECT),
+];
+
+/// One option a guest may use: where it goes in the kernel and how its value is coded.
+#[derive(Debug, Clone, Copy)]
+pub struct Opt {
+    pub level: c_int,
+    pub name: c_int,
+    pub ty: OptType,
+}
+
+/// The options by the spec's (level, name).
+pub struct Table(HashMap<(u32, u32), Opt>);
+
+impl Table {
+    /// Builds the table from the spec's `option` lines; an option the
+    /// allow-list lacks is an error.
+    pub fn from_spec(text: &str) -> Result<Table, String> {
+        let mut map = HashMap::new();
+        for o in spec::parse_options(text)? {
+            map.insert((o.level, o.name), resolve(&o)?);
+        }
+        Ok(Table(map))
+    }
+
+    /// The option for a guest's (level, name), if the socket has it, else
+    /// the error Linux gives for an option it does not know: for a level
+    /// unknown to the socket's protocol (any level but the spec's, a `tcp`
+    /// option on a datagram socket, an `ipv6` one on an IPv4 socket),
+    /// `noprotoopt` from setsockopt but `notsup` from getsockopt on an IPv4
+    /// socket (`ip_getsockopt`'s answer); for an unknown name in a level the
+    /// socket has, `noprotoopt`.
+    fn lookup(&self, sock: &Socket, level: u32, name: u32, get: bool) -> R<Opt> {
+        let applies = match spec::LEVELS.iter().find(|l| l.1 == level).map(|l| l.2) {
+            Some(Applies::Any) => true,
+            Some(Applies::Inet6) => sock.is_ipv6()?,
+            Some(Applies::Stream) => sock.kind() == Kind::Stream,
+            None => false,
+        };
+        if !applies {
+            return Err(if get && !sock.is_ipv6()? { Errno::NOTSUP } else { Errno::NOPROTOOPT });
+        }
+        self.0.get(&(level, name)).copied().ok_or(Errno::NOPROTOOPT)
+    }
+}
+
+fn resolve(o: &SpecOpt) -> Result<Opt, String> {
+    let (level, name) = (o.linux.0.as_str(), o.linux.1.as_str());
+    let &(_, _, l, n) = KERNEL
+        .iter()
+        .find(|k| (k.0, k.1) == (level, name))
+        .ok_or_else(|| format!("spec option {}: {level}/{name} is not in the host's allow-list", o.ident))?;
+    Ok(Opt { level: l, name: n, ty: o.ty })
+}
+
+fn le_u32(v: &[u8]) -> u32 {
+    u32::from_le_bytes(v[..4].try_into().expect("length checked"))
+}
+
+fn le_u64(v: &[u8]) -> u64 {
+    u64::from_le_bytes(v[..8].try_into().expect("length checked"))
+}
+
+/// A boolean: 0 or 1, anything else `inval`. Only the two values make a
+/// call that means one thing; C's any-non-zero-is-true is the SDK's business.
+fn flag(v: &[u8]) -> R<c_int> {
+    match le_u32(v) {
+        b @ (0 | 1) => Ok(b as c_int),
+        _ => Err(Errno::INVAL),
+    }
+}
+
+/// The bytes the kernel gets for a guest's value, checked against its type.
+fn encode(ty: OptType, v: &[u8]) -> R<Vec<u8>> {
+    if (v.len() as u64) < u64::from(ty.min_len()) {
+        return Err(Errno::INVAL);
+    }
+    Ok(match ty {
+        OptType::Bool => flag(v)?.to_ne_bytes().to_vec(),
+        OptType::Int => (le_u32(v) as c_int).to_ne_bytes().to_vec(),
+        OptType::Timeout => as_bytes(&timeval_from_ns(le_u64(v))),
+        OptType::Linger => as_bytes(&libc::linger { l_onoff: flag(v)?, l_linger: le_u32(&v[4..]) as c_int }),
+        OptType::Bytes { max, .. } if v.len() as u64 > u64::from(max) => return Err(Errno::INVAL),
+        OptType::Bytes { .. } => v.to_vec(),
+        // Linux reads at most the longest name; the rest is never looked at.
+        OptType::String { max } => v[..v.len().min(max as usize)].to_vec(),
+    })
+}
+
+/// The guest's value for what the kernel gave.
+fn decode(ty: OptType, k: &[u8]) -> Vec<u8> {
+    let int = || k.get(..4).map_or(0, |b| c_int::from_ne_bytes(b.try_into().unwrap()));
+    match ty {
+        OptType::Bool => u32::from(int() != 0).to_le_bytes().to_vec(),
+        OptType::Int => int().to_le_bytes().to_vec(),
+        OptType::Timeout => timeval_to_ns(&from_bytes(k)).to_le_bytes().to_vec(),
+        OptType::Linger => {
+            let l: libc::linger = from_bytes(k);
+            let mut out = u32::from(l.l_onoff != 0).to_le_bytes().to_vec();
+            out.extend_from_slice(&l.l_linger.to_le_bytes());
+            out
+        }
+        OptType::Bytes { .. } => k.to_vec(),
+        OptType::String { max } => {
+            let mut out = k.to_vec();
+            out.resize(max as usize, 0);
+            out
+        }
+    }
+}
+
+/// How many bytes the kernel's form of a value has at most.
+fn kernel_size(ty: OptType) -> usize {
+    match ty {
+        OptType::Bool | OptType::Int => size_of::<c_int>(),
+        OptType::Timeout => size_of::<libc::timeval>(),
+        OptType::Linger => size_of::<libc::linger>(),
+        OptType::Bytes { max, .. } | OptType::String { max } => max as usize,
+    }
+}
+
+fn as_bytes<T: Copy>(v: &T) -> Vec<u8> {
+    // SAFETY: `T` is a plain C struct (timeval, linger): any byte is initialised.
+    unsafe { std::slice::from_raw_parts((v as *const T).cast::<u8>(), size_of::<T>()) }.to_vec()
+}
+
+/// A C struct from what the kernel wrote (zeroes past it, if it wrote less).
+fn from_bytes<T: Copy>(b: &[u8]) -> T {
+    let mut out = vec![0u8; size_of::<T>()];
+    let n = b.len().min(out.len());
+    out[..n].copy_from_slice(&b[..n]);
+    // SAFETY: `out` holds `size_of::<T>()` bytes and `T` (timeval, linger) is valid for any bytes.
+    unsafe { std::ptr::read_unaligned(out.as_ptr().cast::<T>()) }
+}
+
+/// A timeout in nanoseconds, 0 = none. Anything shorter than the kernel's
+/// microsecond resolution becomes one microsecond, never "no timeout".
+fn timeval_from_ns(ns: u64) -> libc::timeval {
+    let mut tv = libc::timeval { tv_sec: (ns / 1_000_000_000) as libc::time_t, tv_usec: 0 };
+    tv.tv_usec = ((ns % 1_000_000_000) / 1_000) as libc::suseconds_t;
+    if ns != 0 && tv.tv_sec == 0 && tv.tv_usec == 0 {
+        tv.tv_usec = 1;
+    }
+    tv
+}
+
+fn timeval_to_ns(tv: &libc::timeval) -> u64 {
+    let ns = i128::from(tv.tv_sec) * 1_000_000_000 + i128::from(tv.tv_usec) * 1_000;
+    ns.clamp(0, i128::from(u64::MAX)) as u64
+}
+
+/// A congestion control the kernel does not have yet is `noent` here: a
+/// host with `CAP_NET_ADMIN` (root) would otherwise have the kernel load the
+/// module `tcp_NAME` for any name a guest sends.
+fn check_congestion(name: &[u8]) -> R<()> {
+    let name = name.split(|&b| b == 0).next().unwrap_or_default();
+    let available = std::fs::read("/proc/sys/net/ipv4/tcp_available_congestion_control").unwrap_or_default();
+    match available.split(|b| b.is_ascii_whitespace()).any(|a| !a.is_empty() && a == name) {
+        true => Ok(()),
+        false => Err(Errno::NOENT),
+    }
+}
+
+fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
+    let k = encode(opt.ty, value)?;
+    if (opt.level, opt.name) == (libc::IPPROTO_TCP, libc::TCP_CONGESTION) {
+        check_congestion(&k)?;
+    }
+    // SAFETY: `k` is valid for `k.len()` bytes for the duration of the call.
+    let r = unsafe {
+        libc::setsockopt(sock.as_raw_fd(), opt.level, opt.name, k.as_ptr().cast::<c_void>(), k.len() as socklen_t)
+    };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(())
+}
+
+fn get(sock: &Socket, opt: Opt) -> R<Vec<u8>> {
+    let mut k = vec![0u8; kernel_size(opt.ty)];
+    let mut len = k.len() as socklen_t;
+    // SAFETY: `k` is valid for `len` bytes, `len` for a socklen_t.
+    let r =
+        unsafe { libc::getsockopt(sock.as_raw_fd(), opt.level, opt.name, k.as_mut_ptr().cast::<c_void>(), &mut len) };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    k.truncate(len as usize);
+    Ok(decode(opt.ty, &k))
+}
+
+type C<'a> = Caller<'a, HostState>;
+
+pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    let table = Arc::new(Table::from_spec(spec::SPEC).map_err(wasmtime::Error::msg)?);
+    let t = table.clone();
+    linker.func_wrap(
+        MODULE,
+        "sockopt_set",
+        move |mut c: C<'_>, fd: i32, level: i32, name: i32, value: i32, value_len: i32| {
+            served(&mut c, |mem, st| {
+                let sock = st.table.socket(fd)?;
+                let value = mem.bytes(value, value_len as u32)?;
+                let opt = t.lookup(sock, level as u32, name as u32, false)?;
+                set(sock, opt, value)
+            })
+        },
+    )?;
+    linker.func_wrap(
+        MODULE,
+        "sockopt_get",
+        move |mut c: C<'_>, fd: i32, level: i32, name: i32, buf: i32, buf_len: i32, ret_len: i32| {
+            served(&mut c, |mem, st| {
+                let sock = st.table.socket(fd)?;
+                mem.range(buf, u64::from(buf_len as u32))?;
+                mem.range(ret_len, 4)?;
+                let opt = table.lookup(sock, level as u32, name as u32, true)?;
+                let v = get(sock, opt)?;
+                let n = v.len().min(buf_len as u32 as usize);
+                mem.write(buf, &v[..n])?;
+                mem.write_u32(ret_len, n as u32)
+            })
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_option_is_allowed_and_every_allowed_one_is_in_the_spec() {
+        let table = Table::from_spec(spec::SPEC).unwrap();
+        let opts = spec::parse_options(spec::SPEC).unwrap();
+        assert_eq!(table.0.len(), opts.len());
+        for k in KERNEL {
+            assert!(opts.iter().any(|o| (o.linux.0.as_str(), o.linux.1.as_str()) == (k.0, k.1)), "{k:?} unused");
+        }
+        let bad = "option 1 1 socket.bind_to_device string:16 any SOL_SOCKET SO_BINDTODEVICE";
+        assert!(Table::from_spec(bad).is_err());
+    }
+
+    #[test]
+    fn values_are_checked_before_the_kernel_sees_them() {
+        assert_eq!(encode(OptType::Bool, &2u32.to_le_bytes()), Err(Errno::INVAL));
+        assert_eq!(encode(OptType::Bool, &u32::MAX.to_le_bytes()), Err(Errno::INVAL));
+        assert_eq!(encode(OptType::Bool, &[1, 0, 0]), Err(Errno::INVAL));
+        assert_eq!(encode(OptType::Bool, &[1, 0, 0, 0, 9]), Ok(1i32.to_ne_bytes().to_vec()));
+        assert_eq!(encode(OptType::Int, &(-1i32).to_le_bytes()), Ok((-1i32).to_ne_bytes().to_vec()));
+        assert_eq!(encode(OptType::Timeout, &[0; 7]), Err(Errno::INVAL));
+        let mut linger = 2u32.to_le_bytes().to_vec();
+        linger.extend_from_slice(&5u32.to_le_bytes());
+        assert_eq!(encode(OptType::Linger, &linger), Err(Errno::INVAL));
+        let bytes = OptType::Bytes { min: 4, max: 12 };
+        assert_eq!(encode(bytes, &[0; 3]), Err(Errno::INVAL));
+        assert_eq!(encode(bytes, &[0; 13]), Err(Errno::INVAL));
+        assert_eq!(encode(OptType::String { max: 16 }, &[]), Err(Errno::INVAL));
+        assert_eq!(encode(OptType::String { max: 16 }, &[b'a'; 40]).unwrap().len(), 16);
+    }
+
+    #[test]
+    fn only_loaded_congestion_controls_are_asked_for() {
+        assert_eq!(check_congestion(b"reno"), Ok(()), "reno is built into every kernel");
+        assert_eq!(check_congestion(b"reno\0\0"), Ok(()));
+        assert_eq!(check_congestion(b"no_such_module"), Err(Errno::NOENT));
+        assert_eq!(check_congestion(b""), Err(Errno::NOENT));
+    }
+
+    #[test]
+    fn timeouts_round_trip_and_never_become_none() {
+        assert_eq!(timeval_to_ns(&timeval_from_ns(0)), 0);
+        assert_eq!(timeval_to_ns(&timeval_from_ns(1)), 1_000);
+        assert_eq!(timeval_to_ns(&timeval_from_ns(2_500_000_000)), 2_500_000_000);
+        assert_eq!(decode(OptType::String { max: 16 }, b"cubic").len(), 16);
+    }
+}
