@@ -26,6 +26,14 @@ extern "C" {
 /* Defined so that code can test for wasock with #ifdef. */
 #define WASOCK 1
 
+/* wasock's own socket options: setsockopt(fd, SOL_WASOCK, NAME, &int, sizeof(int)).
+ * WASOCK_EDGE_TRIGGERED (0 or 1): poll_oneoff readiness for the socket
+ * becomes edge-triggered (EPOLLET), for event loops that keep every socket
+ * subscribed both ways; a direction reported ready is not reported again
+ * until a call in it fails with EAGAIN. poll() and select() want the default. */
+#define SOL_WASOCK 0x5741534b
+#define WASOCK_EDGE_TRIGGERED 1
+
 /* The number of address pools the program holds. */
 int wasock_pool_count(void);
 

@@ -64,8 +64,13 @@ pub struct SpecOpt {
 /// The spec's levels: the prefix of an option's ident, the number, and the
 /// sockets every option of the level applies to (Linux routes `ip` options
 /// of IPv6 sockets to IPv4's code, so they apply to every socket).
-pub const LEVELS: &[(&str, u32, Applies)] =
-    &[("socket", 1, Applies::Any), ("ip", 2, Applies::Any), ("ipv6", 3, Applies::Inet6), ("tcp", 4, Applies::Stream)];
+pub const LEVELS: &[(&str, u32, Applies)] = &[
+    ("socket", 1, Applies::Any),
+    ("ip", 2, Applies::Any),
+    ("ipv6", 3, Applies::Inet6),
+    ("tcp", 4, Applies::Stream),
+    ("wasock", 5, Applies::Any),
+];
 
 impl OptType {
     fn parse(t: &str) -> Option<OptType> {

@@ -319,8 +319,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             // An unknown option level or name: what Linux answers for one
             // (getsockopt on an IPv4 socket's unknown level is EOPNOTSUPP).
             let unknown: &[(i64, i32)] = match (name.as_str(), f.name.as_str()) {
-                ("level", "sockopt_set") => &[(0, NOPROTOOPT), (5, NOPROTOOPT), (0x101, NOPROTOOPT), (-1, NOPROTOOPT)],
-                ("level", "sockopt_get") => &[(0, NOTSUP), (5, NOTSUP), (0x101, NOTSUP), (-1, NOTSUP)],
+                ("level", "sockopt_set") => &[(0, NOPROTOOPT), (6, NOPROTOOPT), (0x101, NOPROTOOPT), (-1, NOPROTOOPT)],
+                ("level", "sockopt_get") => &[(0, NOTSUP), (6, NOTSUP), (0x101, NOTSUP), (-1, NOTSUP)],
                 ("name", _) => &[(0, NOPROTOOPT), (100, NOPROTOOPT), (0x105, NOPROTOOPT), (-1, NOPROTOOPT)],
                 _ => &[],
             };

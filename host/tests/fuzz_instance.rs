@@ -242,7 +242,7 @@ fn fuzz_sockopt() {
             let errno = set.call(&mut *store, (fd, level as i32, name as i32, ptr, len as i32)).expect("never a trap");
             let errno = errno as u16;
             // All the sockets are IPv4; fd 5 is the datagram one.
-            let applies = matches!(level, 1 | 2) || (level == 4 && fd != 5);
+            let applies = matches!(level, 1 | 2 | 5) || (level == 4 && fd != 5);
             let want = match () {
                 _ if fd >= 7 => Some(Errno::BADF),
                 _ if fd < 4 => Some(Errno::NOTSOCK),

@@ -6,7 +6,7 @@
 //! `guest/src/sys/spec_test.rs`.)
 
 use std::collections::BTreeSet;
-use wasock_host::sock::sockopt::{Table, KERNEL};
+use wasock_host::sock::sockopt::{Table, HOST, KERNEL};
 use wasock_host::spec::{parse_options, OptType, SPEC};
 
 const SDK_SOCKOPT: &str = include_str!("../../sdk/src/sockopt.c");
@@ -57,7 +57,8 @@ fn the_host_serves_exactly_the_spec_options() {
     Table::from_spec(SPEC).expect("every spec option is in the host's allow-list");
     // ...and the allow-list holds nothing the spec does not list.
     let spec: BTreeSet<_> = parse_options(SPEC).unwrap().into_iter().map(|o| o.linux).collect();
-    let host: BTreeSet<_> = KERNEL.iter().map(|k| (k.0.to_string(), k.1.to_string())).collect();
+    let kernel = KERNEL.iter().map(|k| (k.0.to_string(), k.1.to_string()));
+    let host: BTreeSet<_> = kernel.chain(HOST.iter().map(|k| (k.0.to_string(), k.1.to_string()))).collect();
     assert_eq!(host, spec);
 }
 

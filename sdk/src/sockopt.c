@@ -75,6 +75,7 @@ static const struct opt OPTS[] = {
     {IPPROTO_TCP, TCP_CONGESTION, 4, 9, T_STRING},
     {IPPROTO_TCP, TCP_FASTOPEN, 4, 10, T_INT},
     {IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 4, 11, T_INT},
+    {SOL_WASOCK, WASOCK_EDGE_TRIGGERED, 5, 1, T_STRICT},
 };
 
 /* The longest value on the wire (IP_MULTICAST_IF's ip_mreqn is 12, a

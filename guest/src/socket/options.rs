@@ -246,6 +246,24 @@ impl Socket {
     }
 
     flag_option! {
+        /// Makes `poll_oneoff` readiness for this socket edge-triggered, as
+        /// epoll's `EPOLLET`: a direction reported ready is not reported
+        /// again until an operation in it answers `WouldBlock`. For async
+        /// runtimes (mio, tokio) that subscribe every socket both ways on
+        /// every poll; level-triggered (the default) is what `poll()` wants.
+        ///
+        /// ```no_run
+        /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;
+        /// sock.set_edge_triggered(true)?;
+        /// assert!(sock.edge_triggered()?);
+        /// # Ok::<(), std::io::Error>(())
+        /// ```
+        set_edge_triggered,
+        /// Whether readiness is edge-triggered.
+        edge_triggered => opt::WASOCK_EDGE_TRIGGERED
+    }
+
+    flag_option! {
         /// Sets `SO_KEEPALIVE`.
         set_keepalive,
         /// Gets `SO_KEEPALIVE`.

@@ -7,7 +7,7 @@
 /// A socket option's wasock numbers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Opt {
-    /// 1 socket, 2 ip, 3 ipv6, 4 tcp.
+    /// 1 socket, 2 ip, 3 ipv6, 4 tcp, 5 wasock (the host's own).
     pub level: u32,
     /// The option within its level.
     pub name: u32,
@@ -85,4 +85,6 @@ options! {
     TCP_FASTOPEN = (4, 10) "tcp.fastopen";
     /// `TCP_FASTOPEN_CONNECT` (int, 0 or 1).
     TCP_FASTOPEN_CONNECT = (4, 11) "tcp.fastopen_connect";
+    /// wasock's edge-triggered `poll_oneoff` readiness (bool), for async runtimes.
+    WASOCK_EDGE_TRIGGERED = (5, 1) "wasock.edge_triggered";
 }

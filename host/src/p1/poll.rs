@@ -18,6 +18,7 @@
 
 use crate::abi::{Errno, Mem};
 use crate::call::{block, memory, Fail};
+use crate::socket::Direction;
 use crate::state::HostState;
 use crate::table::Entry;
 use std::collections::HashMap;
@@ -57,8 +58,20 @@ const EVENTRWFLAGS_NOT_READY: u16 = 8;
 /// One socket subscription, ready to become a `pollfd`.
 struct SocketSub {
     userdata: u64,
+    /// The guest's number, to tell an edge-triggered socket it was reported.
+    guest_fd: i32,
     fd: RawFd,
     write: bool,
+}
+
+impl SocketSub {
+    fn direction(&self) -> Direction {
+        if self.write {
+            Direction::Write
+        } else {
+            Direction::Read
+        }
+    }
 }
 
 /// An event to hand back to the guest.
@@ -69,6 +82,8 @@ struct Event {
     nbytes: u64,
     /// `eventrwflags`.
     flags: u16,
+    /// The socket subscription it answers (an index into `Plan::sockets`).
+    socket: Option<usize>,
 }
 
 impl Event {
@@ -93,6 +108,9 @@ struct Plan {
     delegated: Vec<[u8; SUB_SIZE]>,
     /// Answered at once (bad fd): no waiting when one of these exists.
     immediate: Vec<Event>,
+    /// Subscriptions of edge-triggered sockets not watched now (see
+    /// [`crate::socket::Readiness`]): they wait for nothing.
+    parked: usize,
 }
 
 fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, Errno> {
@@ -122,10 +140,16 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
             }
             kind @ (EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE) => {
                 let fd = u32_at(16) as i32;
-                let bad = |error| Event { userdata, error, kind, nbytes: 0, flags: 0 };
+                let bad = |error| Event { userdata, error, kind, nbytes: 0, flags: 0, socket: None };
                 match st.table.get(fd) {
                     Ok(Entry::Socket(s)) => {
-                        plan.sockets.push(SocketSub { userdata, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE })
+                        let sub =
+                            SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE };
+                        if s.readiness().watches(sub.direction()) {
+                            plan.sockets.push(sub);
+                        } else {
+                            plan.parked += 1;
+                        }
                     }
                     Ok(Entry::Wasi(inner)) => {
                         rec[16..20].copy_from_slice(&inner.to_le_bytes());
@@ -176,8 +200,9 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Eve
     Ok(subs
         .iter()
         .zip(&fds)
-        .filter(|(_, p)| p.revents != 0)
-        .map(|(s, p)| {
+        .enumerate()
+        .filter(|(_, (_, p))| p.revents != 0)
+        .map(|(i, (s, p))| {
             let nval = p.revents & libc::POLLNVAL != 0;
             Event {
                 userdata: s.userdata,
@@ -185,6 +210,7 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Eve
                 kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
                 nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
                 flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
+                socket: Some(i),
             }
         })
         .collect())
@@ -195,7 +221,14 @@ fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
     clocks
         .iter()
         .filter(|(_, d)| *d <= now)
-        .map(|&(userdata, _)| Event { userdata, error: Errno::SUCCESS, kind: EVENTTYPE_CLOCK, nbytes: 0, flags: 0 })
+        .map(|&(userdata, _)| Event {
+            userdata,
+            error: Errno::SUCCESS,
+            kind: EVENTTYPE_CLOCK,
+            nbytes: 0,
+            flags: 0,
+            socket: None,
+        })
         .collect()
 }
 
@@ -212,7 +245,7 @@ fn wait_native(plan: &Plan) -> Result<Vec<Event>, Errno> {
         if !clocks.is_empty() {
             return Ok(clocks);
         }
-        if plan.sockets.is_empty() && plan.clocks.is_empty() {
+        if plan.sockets.is_empty() && plan.clocks.is_empty() && plan.parked == 0 {
             return Err(Errno::INVAL);
         }
     }
@@ -337,6 +370,7 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
             nbytes: u64::from_le_bytes(e[16..24].try_into().unwrap_or_default()),
             // wasmtime-wasi sets at most the hang-up bit.
             flags: u16::from_le_bytes([e[24], e[25]]),
+            socket: None,
         })
         .collect())
 }
@@ -365,6 +399,14 @@ pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32
         } else {
             wait_mixed(st, fuel, &plan)?
         };
+        // An edge-triggered socket is not watched again in a direction
+        // reported now until an operation there answers `again`.
+        for i in ready.iter().filter_map(|e| e.socket) {
+            let sub = &plan.sockets[i];
+            if let Ok(s) = st.table.socket(sub.guest_fd) {
+                s.readiness().reported(sub.direction());
+            }
+        }
         for (i, e) in ready.iter().take(n as usize).enumerate() {
             mem.write((out + i * EVENT_SIZE) as i32, &e.encode())?;
         }

@@ -68,12 +68,25 @@ pub const KERNEL: &[(&str, &str, c_int, c_int)] = kernel![
     (IPPROTO_TCP, TCP_FASTOPEN_CONNECT),
 ];
 
-/// One option a guest may use: where it goes in the kernel and how its value is coded.
+/// The options the host serves itself (level `SOL_WASOCK` in the spec):
+/// (level name, option name, what it is).
+pub const HOST: &[(&str, &str, HostOpt)] = &[("SOL_WASOCK", "WASOCK_EDGE_TRIGGERED", HostOpt::EdgeTriggered)];
+
+/// An option of the host's own, not the kernel's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostOpt {
+    /// Edge-triggered `poll_oneoff` readiness ([`crate::socket::Readiness`]).
+    EdgeTriggered,
+}
+
+/// One option a guest may use: where it goes (the kernel's level and name,
+/// or the host) and how its value is coded.
 #[derive(Debug, Clone, Copy)]
 pub struct Opt {
     pub level: c_int,
     pub name: c_int,
     pub ty: OptType,
+    pub host: Option<HostOpt>,
 }
 
 /// The options by the spec's (level, name).
@@ -113,11 +126,14 @@ impl Table {
 
 fn resolve(o: &SpecOpt) -> Result<Opt, String> {
     let (level, name) = (o.linux.0.as_str(), o.linux.1.as_str());
+    if let Some(&(_, _, h)) = HOST.iter().find(|k| (k.0, k.1) == (level, name)) {
+        return Ok(Opt { level: -1, name: -1, ty: o.ty, host: Some(h) });
+    }
     let &(_, _, l, n) = KERNEL
         .iter()
         .find(|k| (k.0, k.1) == (level, name))
         .ok_or_else(|| format!("spec option {}: {level}/{name} is not in the host's allow-list", o.ident))?;
-    Ok(Opt { level: l, name: n, ty: o.ty })
+    Ok(Opt { level: l, name: n, ty: o.ty, host: None })
 }
 
 fn le_u32(v: &[u8]) -> u32 {
@@ -230,6 +246,10 @@ fn check_congestion(name: &[u8]) -> R<()> {
 
 fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     let k = encode(opt.ty, value)?;
+    if let Some(HostOpt::EdgeTriggered) = opt.host {
+        sock.readiness().set_edge(flag(value)? != 0);
+        return Ok(());
+    }
     if (opt.level, opt.name) == (libc::IPPROTO_TCP, libc::TCP_CONGESTION) {
         check_congestion(&k)?;
     }
@@ -244,6 +264,9 @@ fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
 }
 
 fn get(sock: &Socket, opt: Opt) -> R<Vec<u8>> {
+    if let Some(HostOpt::EdgeTriggered) = opt.host {
+        return Ok(u32::from(sock.readiness().is_edge()).to_le_bytes().to_vec());
+    }
     let mut k = vec![0u8; kernel_size(opt.ty)];
     let mut len = k.len() as socklen_t;
     // SAFETY: `k` is valid for `len` bytes, `len` for a socklen_t.

@@ -8,7 +8,10 @@
 //! a second line.
 
 mod policy;
+mod readiness;
 mod wait;
+
+pub use readiness::{Direction, Readiness};
 
 use crate::abi::Errno;
 use crate::audit::{Hooks, Operation, Target};
@@ -72,6 +75,8 @@ pub struct Socket {
     /// The last `send_to` destination reported as granted, so that a
     /// datagram stream to one peer is one audit record, not one per datagram.
     last_send_to: Cell<Option<SocketAddr>>,
+    /// Level- or edge-triggered readiness for `poll_oneoff`.
+    readiness: Readiness,
 }
 
 impl Socket {
@@ -96,6 +101,7 @@ impl Socket {
             family_settled: Cell::new(!ipv6),
             filtered: Cell::new(false),
             last_send_to: Cell::new(None),
+            readiness: Readiness::default(),
         };
         if kind == Kind::Datagram {
             sock.attach_peer_filter()?;
@@ -118,6 +124,7 @@ impl Socket {
             family_settled: Cell::new(true),
             filtered: Cell::new(self.filtered.get()),
             last_send_to: Cell::new(None),
+            readiness: Readiness::default(),
         }
     }
 
@@ -138,6 +145,11 @@ impl Socket {
         self.fd.set(fd);
     }
 
+    /// How `poll_oneoff` reports this socket's readiness.
+    pub fn readiness(&self) -> &Readiness {
+        &self.readiness
+    }
+
     pub fn is_nonblocking(&self) -> bool {
         self.nonblocking
     }
@@ -154,6 +166,10 @@ impl Socket {
     /// kernel filter could not stop) is closed and logged, and the wait
     /// goes on within the listener's `SO_RCVTIMEO`, never past it.
     pub fn accept(&self, nonblocking: bool) -> Result<(Socket, SocketAddr), Errno> {
+        self.readiness.after(Direction::Read, self.accept_admitted(nonblocking))
+    }
+
+    fn accept_admitted(&self, nonblocking: bool) -> Result<(Socket, SocketAddr), Errno> {
         let mut deadline = Deadline::start();
         loop {
             let (os, peer) = sys::accept(self.os.as_raw_fd(), nonblocking)?;
@@ -171,6 +187,10 @@ impl Socket {
     /// (the kernel filter drops them first; this is the second line), and
     /// the wait for an admitted one keeps to the socket's `SO_RCVTIMEO`.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
+        self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from))
+    }
+
+    fn recv_admitted(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
         let datagram = self.kind == Kind::Datagram;
         let filter = datagram && self.pool.filters_peers();
         let mut deadline = Deadline::start();
@@ -194,7 +214,7 @@ impl Socket {
         if let Some(to) = to {
             self.check_send_to(to)?;
         }
-        Ok(sys::send(self.os.as_raw_fd(), iov, flags, to)?)
+        self.readiness.after(Direction::Write, sys::send(self.os.as_raw_fd(), iov, flags, to).map_err(Errno::from))
     }
 
     /// `SO_ERROR`: the pending error, cleared by reading it. `poll_oneoff`

@@ -19,7 +19,7 @@
 //!   destination. A `listen` on a port the kernel left on `::` needs both
 //!   halves (the socket can no longer be made IPv6-only).
 
-use super::Socket;
+use super::{Direction, Socket};
 use crate::abi::Errno;
 use crate::audit::{Decision, Operation, Rule, Target};
 use crate::filter::PeerFilter;
@@ -188,7 +188,7 @@ impl Socket {
     pub fn connect(&self, addr: SocketAddr) -> Result<(), Errno> {
         self.check(Right::Connect, Operation::Connect, &addr)?;
         self.settle_family()?;
-        Ok(self.os.connect(&addr.into())?)
+        self.readiness.after(Direction::Write, self.os.connect(&addr.into()).map_err(Errno::from))
     }
 
     /// Attaches the kernel filter of the pool's accept rules, once. A pool
