@@ -314,6 +314,8 @@ fn multicast_group_needs_a_grant() {
     let lines = denials(&out);
     assert_eq!(lines.len(), 2, "{}", out.stderr);
     assert!(lines[0].contains("239.1.2.3"), "names the group: {}", lines[0]);
+    assert!(lines[0].starts_with("wasock: denied join multicast group"), "says join: {}", lines[0]);
+    assert!(lines[1].starts_with("wasock: denied leave multicast group"), "says leave: {}", lines[1]);
 }
 
 /// An inet6 socket reaching an IPv4 host through an IPv4-mapped address is
