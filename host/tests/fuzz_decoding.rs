@@ -703,16 +703,16 @@ fn fuzz_poll_subscriptions() {
         table.insert(Entry::Wasi(n));
     }
     table.insert(Entry::Pool(pool.clone()));
-    table.insert(Entry::Socket(
+    table.insert(Entry::socket(
         Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap(),
     ));
-    table.insert(Entry::Socket(
+    table.insert(Entry::socket(
         Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, Kind::Datagram).unwrap(),
     ));
     let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
     listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
     listener.os().listen(1).unwrap();
-    table.insert(Entry::Socket(listener));
+    table.insert(Entry::socket(listener));
     let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
     let mut store = Store::new(&engine, wasock_host::HostState::new(wasi, table));
     let instance = linker.instantiate(&mut store, &module).unwrap();
