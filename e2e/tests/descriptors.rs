@@ -76,3 +76,18 @@ fn host_fds_return_to_their_start_after_churn() {
     assert_eq!(before.len(), after.len(), "host fds before the churn: {before:?}\nafter: {after:?}");
     assert_eq!(kinds(&before), kinds(&after), "host sockets before: {before:?}\nafter: {after:?}");
 }
+
+/// The Rust crate's `try_clone` (TcpStream, TcpListener, UdpSocket, Socket)
+/// over `fd_dup`; std's own `try_clone` on wasip1 stays `Unsupported`
+/// (std implements no duplicate there, whatever the host offers).
+#[test]
+fn rust_try_clone() {
+    let f = Guest::new("rust-tests", "try_clone")
+        .allow("--allow-bind", "127.0.0.1:*")
+        .allow("--allow-connect", "127.0.0.1:*")
+        .run();
+    f.assert_success();
+    for line in ["tcp try_clone ok", "udp try_clone ok", "std try_clone: Unsupported", "try_clone ok"] {
+        assert!(f.stdout_has(line), "no {line:?} in\n{f}");
+    }
+}
