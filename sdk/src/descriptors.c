@@ -12,7 +12,8 @@
  * socket paths it already has (read, write, poll, fcntl(O_NONBLOCK), dup,
  * close), so every call that works on a socket works on it, with no new
  * kind of descriptor for each preview-1 call to learn.  What differs from
- * a kernel pipe: fstat() says S_IFSOCK (not S_IFIFO); writing the read end
+ * a kernel pipe: fstat() says S_IFSOCK (S_ISFIFO holds anyway, as
+ * wasi-libc's S_IFIFO equals its S_IFSOCK); writing the read end
  * is EPIPE and reading the write end returns 0 (a kernel pipe gives EBADF
  * for both); the buffer is a socket's, not 64 KiB; both ends count against
  * the guest's socket cap.  Writing after the read end is closed is EPIPE,
