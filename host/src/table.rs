@@ -59,6 +59,10 @@ pub struct FdTable {
     max_sockets: usize,
     /// How many guest numbers each wasmtime-wasi fd has.
     wasi_refs: HashMap<u32, usize>,
+    /// Every slot below this is open: the search for the lowest free number
+    /// starts here, so a guest filling its table with dups costs the host
+    /// linear time, not quadratic.
+    full_below: usize,
 }
 
 impl Default for FdTable {
@@ -70,7 +74,7 @@ impl Default for FdTable {
 impl FdTable {
     /// An empty table whose guest may hold at most `max_sockets` sockets.
     pub fn with_socket_limit(max_sockets: usize) -> FdTable {
-        FdTable { slots: Vec::new(), sockets: 0, max_sockets, wasi_refs: HashMap::new() }
+        FdTable { slots: Vec::new(), sockets: 0, max_sockets, wasi_refs: HashMap::new(), full_below: 0 }
     }
 
     /// `mfile` when the guest holds as many sockets as it may: checked
@@ -177,7 +181,7 @@ impl FdTable {
 
     /// The lowest number at or above `min` that is not open.
     pub fn lowest_free(&self, min: u32) -> u32 {
-        let from = (min as usize).min(self.slots.len());
+        let from = (min as usize).max(self.full_below).min(self.slots.len());
         match self.slots[from..].iter().position(Option::is_none) {
             Some(i) => (from + i) as u32,
             None => (self.slots.len() as u32).max(min),
@@ -192,6 +196,9 @@ impl FdTable {
         }
         self.track(fd, &e, true);
         self.slots[i] = Some(e);
+        while self.slots.get(self.full_below).is_some_and(Option::is_some) {
+            self.full_below += 1;
+        }
     }
 
     /// Puts `e` at `fd` exactly, returning what was there.
@@ -213,6 +220,7 @@ impl FdTable {
 
     fn take(&mut self, fd: u32) -> Option<Entry> {
         let e = self.slots.get_mut(fd as usize)?.take()?;
+        self.full_below = self.full_below.min(fd as usize);
         self.track(fd, &e, false);
         Some(e)
     }
@@ -246,6 +254,15 @@ mod tests {
         assert_eq!(t.lowest_free(0), 3);
         assert_eq!(t.lowest_free(4), 6);
         assert_eq!(t.lowest_free(100), 100);
+        // The search start follows removals and refills.
+        t.remove(0).unwrap();
+        assert_eq!(t.lowest_free(0), 0);
+        assert_eq!(t.insert(Entry::Wasi(9)), 0);
+        assert_eq!(t.insert(Entry::Wasi(9)), 3);
+        assert_eq!(t.insert(Entry::Wasi(9)), 6);
+        t.replace(8, Entry::Wasi(9));
+        assert_eq!(t.insert(Entry::Wasi(9)), 7);
+        assert_eq!(t.insert(Entry::Wasi(9)), 9);
     }
 
     #[test]

@@ -255,3 +255,31 @@ fn dup2_onto_a_socket_closes_it() {
     run.close_stdin();
     run.wait().assert_ok();
 }
+
+/// A guest that dups stdout until the table is full gets `mfile` at the fd limit
+/// (65536 numbers), quickly, and the host stays well.
+#[test]
+fn dups_stop_at_the_fd_limit() {
+    let wat = r#"
+  (func $main (local $n i32) (local $e i32)
+    (block $full
+      (loop $more
+        (local.set $e (call $fd_dup (i32.const 1) (i32.const 0) (i32.const 16)))
+        (br_if $full (local.get $e))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $more)))
+    (call $check (local.get $e) (i32.const 33) (i32.const 1))
+    ;; 0-2 are stdio: 65533 dups fit
+    (call $check (local.get $n) (i32.const 65533) (i32.const 2))
+    (call $check (call $fd_dup (i32.const 1) (i32.const 65535) (i32.const 16)) (i32.const 33) (i32.const 3))
+    (call $ok (call $close (i32.const 40000)) (i32.const 4))
+    (call $ok (call $fd_dup (i32.const 1) (i32.const 0) (i32.const 16)) (i32.const 5))
+    (call $check (call $r) (i32.const 40000) (i32.const 6))
+    (call $ok (call $write (i32.const 65535) (i32.const 512) (i32.const 5)) (i32.const 7)))
+"#;
+    let started = std::time::Instant::now();
+    let out = Guest::new(wat).run();
+    out.assert_ok();
+    assert_eq!(out.stdout, "check");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
+}
