@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
     CHECK_ERR(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP), EPROTONOSUPPORT);
     CHECK_ERR(socket(AF_INET6, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
     CHECK_ERR(socket(AF_INET, 99, 0), EINVAL);
-    CHECK_ERR(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
+    CHECK_ERR(socketpair(42, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
     CHECK_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
     struct sockaddr_un un;
     memset(&un, 0, sizeof un);

@@ -29,6 +29,19 @@ int lchown(const char *, uid_t, gid_t);
 int fchownat(int, const char *, uid_t, gid_t, int);
 /* ---- end of libc compatibility ------------------------------------------ */
 
+/* ---- descriptors (descriptors.c): WASI preview 1 has no dup or pipe ------
+ *   dup, dup2, dup3   over the host's fd_dup / fd_dup2 (any kind of fd);
+ *                     dup3 and pipe2 are declared in every feature mode
+ *   pipe, pipe2       a Unix stream socketpair shut one way each (see
+ *                     docs/porting.md for how it differs from a kernel pipe)
+ */
+int dup(int);
+int dup2(int, int);
+int dup3(int, int, int);
+int pipe(int[2]);
+int pipe2(int[2], int);
+/* ---- end of descriptors ------------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

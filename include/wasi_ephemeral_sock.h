@@ -26,6 +26,7 @@ extern "C" {
 #define WASOCK_FAMILY_ANY   0 /* addr_resolve hint only */
 #define WASOCK_FAMILY_INET4 1
 #define WASOCK_FAMILY_INET6 2
+#define WASOCK_FAMILY_UNIX  3 /* written only: an unnamed socketpair socket */
 
 /* Values of the `type` parameters (preview-1 filetypes). */
 #define WASOCK_TYPE_ANY      0 /* addr_resolve hint only */
@@ -90,6 +91,9 @@ int32_t wasi_ephemeral_sock_sockopt_get(int32_t fd, uint32_t level, uint32_t nam
 int32_t wasi_ephemeral_sock_join_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(join_multicast);
 int32_t wasi_ephemeral_sock_leave_multicast(int32_t fd, const wasock_addr_t *group, uint32_t interface) __WASOCK_IMPORT(leave_multicast);
 int32_t wasi_ephemeral_sock_take_error(int32_t fd, uint16_t *ret) __WASOCK_IMPORT(take_error);
+int32_t wasi_ephemeral_sock_fd_dup(int32_t fd, uint32_t min_fd, int32_t *ret_fd) __WASOCK_IMPORT(fd_dup);
+int32_t wasi_ephemeral_sock_fd_dup2(int32_t fd, uint32_t to) __WASOCK_IMPORT(fd_dup2);
+int32_t wasi_ephemeral_sock_socketpair(uint8_t type, int32_t *ret_fd1, int32_t *ret_fd2) __WASOCK_IMPORT(socketpair);
 
 
 #undef __WASOCK_IMPORT

@@ -92,8 +92,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! std on `wasm32-wasip1` cannot ask for addresses or set options; convert
-//! back to reach them.
+//! std on `wasm32-wasip1` cannot ask for addresses or set options, and its
+//! `try_clone` is always `Unsupported` (std implements no duplicate there);
+//! convert back to reach them: wasock's `try_clone` duplicates the fd
+//! through the host (`fd_dup`).
 //!
 //! # Errors
 //!

@@ -142,6 +142,27 @@ impl Socket {
         self.fd.as_raw_fd()
     }
 
+    /// Another handle to the same socket, as `dup` makes: a new fd (the
+    /// lowest free number) for the one socket, which stays open until every
+    /// handle is dropped. Options and non-blocking mode are the socket's,
+    /// so setting them through one handle changes them for all.
+    ///
+    /// ```no_run
+    /// # use wasock::{Family, SockType, Socket};
+    /// let a = Socket::new(Family::Inet4, SockType::Datagram)?;
+    /// let b = a.try_clone()?;
+    /// b.set_broadcast(true)?;
+    /// assert!(a.broadcast()?);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn try_clone(&self) -> io::Result<Socket> {
+        let mut fd: Fd = -1;
+        // SAFETY: `fd` is a valid place for the new descriptor.
+        cvt(unsafe { sys::fd_dup(self.raw(), 0, &mut fd) }, "duplicate socket", None)?;
+        // SAFETY: on success the host handed us a fresh fd that nothing else owns.
+        Ok(Socket { fd: unsafe { OwnedFd::from_raw_fd(fd) } })
+    }
+
     /// Wraps an error of a call on a connected socket with its peer address
     /// (only on the error path, and never for the frequent would-block case).
     fn fail_peer(&self, errno: Errno, op: &'static str) -> io::Error {

@@ -185,7 +185,7 @@ fn baseline(f: &SpecFn) -> Vec<Val> {
                 (_, "fd") => socket_for(&f.name),
                 ("family", _) => i64::from(f.name == "open"),
                 // open: stream; addr_resolve: any.
-                ("type", _) if f.name == "open" => 6,
+                ("type", _) if f.name == "open" || f.name == "socketpair" => 6,
                 ("type", _) => 0,
                 ("how", _) => 3,
                 ("port", _) => 80,
@@ -232,8 +232,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             {
                 add(format!("{p} = {why}"), &[(i, v)], BADF);
             }
-            if f.name == "close" {
-                continue; // close takes any kind of fd
+            if matches!(f.name.as_str(), "close" | "fd_dup" | "fd_dup2") {
+                continue; // these take any kind of fd
             }
             let wrong: &[(i64, &str)] = if name == "pool" {
                 &[(TCP, "a socket"), (0, "stdin"), (1, "stdout"), (2, "stderr"), (DIR, "a directory")]
@@ -302,7 +302,7 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             let bad: &[i64] = match (name.as_str(), f.name.as_str()) {
                 ("family", "open") => &[0, 3, 0x101, 0xff, -1],
                 ("family", _) => &[3, 0x100, 0x101, -1],
-                ("type", "open") => &[0, 1, 4, 7, 0x106, -1],
+                ("type", "open" | "socketpair") => &[0, 1, 4, 7, 0x106, -1],
                 ("type", _) => &[1, 7, 0x105, -1],
                 ("flags", "accept") | (_, "sock_accept") if name.ends_with("flags") => &[1, 2, 8, 0x10004, -1],
                 (n, "recv" | "recv_from" | "sock_recv") if n.ends_with("flags") => &[4, 8, 0x10001, -1],
@@ -326,6 +326,16 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             };
             for &(v, want) in unknown {
                 add(format!("{p} = {v:#x} (no such option)"), &[(i, v)], want);
+            }
+            // Fd numbers past the host's limit (65536): fcntl(F_DUPFD)'s
+            // bound is inval, dup2's target badf, as on Linux.
+            let past_limit = match (name.as_str(), f.name.as_str()) {
+                ("min_fd", "fd_dup") => INVAL,
+                ("to", "fd_dup2") => BADF,
+                _ => continue,
+            };
+            for v in [65536, 0x7fff_ffff, -1] {
+                add(format!("{p} = {v:#x}"), &[(i, v)], past_limit);
             }
         }
     }

@@ -104,12 +104,12 @@ fn instantiate(wat: &str) -> (wasmtime::Store<wasock_host::HostState>, wasmtime:
     table.insert(Entry::Pool(pool.clone()));
     for kind in [Kind::Stream, Kind::Datagram] {
         let sock = Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, kind).unwrap();
-        table.insert(Entry::Socket(sock));
+        table.insert(Entry::socket(sock));
     }
     let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
     listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
     listener.os().listen(1).unwrap();
-    table.insert(Entry::Socket(listener));
+    table.insert(Entry::socket(listener));
     let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
     let mut store = Store::new(&engine, wasock_host::HostState::new(wasi, table));
     let instance = linker.instantiate(&mut store, &module).unwrap();

@@ -70,6 +70,11 @@ void __wasock_addr_out(const wasock_addr_t *a, struct sockaddr *sa, socklen_t *l
         memcpy(&u.in6.sin6_addr, a->ip, 16);
         u.in6.sin6_scope_id = a->scope_id;
         size = sizeof u.in6;
+    } else if (a->family == WASOCK_FAMILY_UNIX) {
+        /* An unnamed AF_UNIX socket (socketpair): Linux gives just the
+         * family, a length of sizeof(sa_family_t). */
+        u.family = AF_UNIX;
+        size = sizeof u.family;
     } else {
         /* No address (a connection-mode socket's recvfrom): length 0. */
         *len = 0;

@@ -1,5 +1,5 @@
 /*
- * socket(), socketpair() and wasock_socket().
+ * socket() and wasock_socket() (socketpair() is in descriptors.c).
  *
  * Errors, in the order POSIX checks them:
  *   a family other than AF_INET/AF_INET6 (AF_UNIX included) -> EAFNOSUPPORT
@@ -71,15 +71,4 @@ int socket(int domain, int type, int protocol) {
     if (pool < 0)
         return __wasock_fail(ENOTCAPABLE);
     return open_from(pool, domain, base, type);
-}
-
-/* WASI has no connected socket pairs: no AF_UNIX, and (as on Linux) an
- * AF_INET/AF_INET6 pair is EOPNOTSUPP. */
-int socketpair(int domain, int type, int protocol, int sv[2]) {
-    (void)type;
-    (void)protocol;
-    (void)sv;
-    if (domain == AF_INET || domain == AF_INET6)
-        return __wasock_fail(EOPNOTSUPP);
-    return __wasock_fail(EAFNOSUPPORT);
 }

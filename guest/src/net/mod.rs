@@ -64,12 +64,3 @@ fn try_each<T>(
     }
     Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any addresses")))
 }
-
-/// The error std gives `try_clone` where the platform has no `dup`.
-fn no_clone() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::Unsupported,
-        "WASI preview 1 cannot duplicate an fd: share the socket by reference \
-         (`&TcpStream` implements Read and Write) instead",
-    )
-}

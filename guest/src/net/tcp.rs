@@ -7,7 +7,7 @@ use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use super::{each_addr, no_clone, ToSocketAddrs};
+use super::{each_addr, ToSocketAddrs};
 use crate::addr::Family;
 use crate::pool::Pool;
 use crate::socket::{SockType, Socket};
@@ -121,11 +121,11 @@ impl TcpStream {
         self.inner.shutdown(how)
     }
 
-    /// Always fails with [`Unsupported`](io::ErrorKind::Unsupported):
-    /// WASI preview 1 has no way to duplicate an fd. Share the stream by
-    /// reference instead; `&TcpStream` implements `Read` and `Write`.
+    /// Another handle to the same connection (the host's `fd_dup`, as
+    /// `dup` on Unix): reads and writes through either go to the one
+    /// socket, which closes when both are dropped.
     pub fn try_clone(&self) -> io::Result<TcpStream> {
-        Err(no_clone())
+        Ok(TcpStream { inner: self.inner.try_clone()? })
     }
 
     /// Sets the read timeout; `None` blocks forever. A read that times out
@@ -354,10 +354,9 @@ impl TcpListener {
         self.inner.local_addr()
     }
 
-    /// Always fails with [`Unsupported`](io::ErrorKind::Unsupported):
-    /// WASI preview 1 has no way to duplicate an fd.
+    /// Another handle to the same listener (the host's `fd_dup`).
     pub fn try_clone(&self) -> io::Result<TcpListener> {
-        Err(no_clone())
+        Ok(TcpListener { inner: self.inner.try_clone()? })
     }
 
     /// Accepts a connection and returns it with the peer's address. The new

@@ -9,7 +9,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawF
 use std::time::Duration;
 
 use super::tcp::fd_conversions;
-use super::{each_addr, no_clone, try_each, ToSocketAddrs};
+use super::{each_addr, try_each, ToSocketAddrs};
 use crate::addr::Family;
 use crate::pool::Pool;
 use crate::socket::{SockType, Socket};
@@ -117,10 +117,9 @@ impl UdpSocket {
         self.inner.local_addr()
     }
 
-    /// Always fails with [`Unsupported`](io::ErrorKind::Unsupported):
-    /// WASI preview 1 has no way to duplicate an fd.
+    /// Another handle to the same socket (the host's `fd_dup`).
     pub fn try_clone(&self) -> io::Result<UdpSocket> {
-        Err(no_clone())
+        Ok(UdpSocket { inner: self.inner.try_clone()? })
     }
 
     /// Sets the read timeout; `None` blocks forever. A receive that times

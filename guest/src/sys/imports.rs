@@ -75,6 +75,12 @@ import_module! { "wasi_ephemeral_sock" {
     pub fn leave_multicast(fd: Fd, group: *const RawAddr, interface: u32) -> i32;
     /// Reads and clears `SO_ERROR`, as a WASI errno.
     pub fn take_error(fd: Fd, ret: *mut u16) -> i32;
+    /// A new number for `fd`'s socket (or any fd), the lowest free one `>= min_fd`.
+    pub fn fd_dup(fd: Fd, min_fd: u32, ret_fd: *mut Fd) -> i32;
+    /// Makes `to` a number for `fd`'s socket (or any fd), closing what `to` held.
+    pub fn fd_dup2(fd: Fd, to: u32) -> i32;
+    /// A connected pair of Unix-domain sockets of `ty` (5 datagram, 6 stream).
+    pub fn socketpair(ty: u8, ret_fd1: *mut Fd, ret_fd2: *mut Fd) -> i32;
 } }
 
 /// The few preview-1 functions the fd plumbing needs, declared here rather

@@ -2,7 +2,7 @@
 //!
 //! | offset | field | |
 //! |---|---|---|
-//! | 0 | u8 family | 1 inet4, 2 inet6 |
+//! | 0 | u8 family | 1 inet4, 2 inet6, 3 unix (written only, see [`UNNAMED_UNIX`]) |
 //! | 1 | u8 reserved | must be 0 |
 //! | 2 | u16 port | host (little-endian) order |
 //! | 4 | u32 flowinfo | inet6 only |
@@ -18,6 +18,17 @@ pub const ADDR_SIZE: usize = 28;
 /// Address family values of the ABI.
 pub const FAMILY_INET4: u8 = 1;
 pub const FAMILY_INET6: u8 = 2;
+pub const FAMILY_UNIX: u8 = 3;
+
+/// The record `addr_local`/`addr_remote` write for a `socketpair` socket:
+/// family unix and nothing else, what Linux's `getsockname` gives for an
+/// unnamed `AF_UNIX` socket (a `sockaddr` of just `sun_family`). A unix
+/// record is never accepted as input (`inval`): no call can name one.
+pub const UNNAMED_UNIX: [u8; ADDR_SIZE] = {
+    let mut b = [0u8; ADDR_SIZE];
+    b[0] = FAMILY_UNIX;
+    b
+};
 
 fn u32_at(b: &[u8; ADDR_SIZE], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])

@@ -5,6 +5,6 @@ pub mod addr;
 pub mod errno;
 pub mod memory;
 
-pub use addr::{decode_addr, encode_addr, ADDR_SIZE};
+pub use addr::{decode_addr, encode_addr, ADDR_SIZE, UNNAMED_UNIX};
 pub use errno::Errno;
 pub use memory::Mem;

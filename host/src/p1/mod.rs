@@ -12,9 +12,11 @@ use crate::abi::{Errno, Mem};
 use crate::call::{block, delegated, served, Delegate, Fail};
 use crate::sock::{accept, io, shutdown, FDFLAGS_NONBLOCK};
 use crate::state::HostState;
-use crate::table::Entry;
+use crate::table::{Entry, FdTable};
 use wasmtime::{Caller, Linker};
 use wasmtime_wasi::p1::wasi_snapshot_preview1 as wasi;
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wiggle::GuestMemory;
 
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
@@ -236,7 +238,7 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     l.func_wrap(MODULE, "fd_fdstat_set_flags", |mut c: C<'_>, fd: i32, flags: i32| {
         pass_unless_ours!(c, sync, fd_fdstat_set_flags(fd, flags));
         served(&mut c, |_, st| {
-            let sock = st.table.socket_mut(fd).map_err(|_| Errno::BADF)?;
+            let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
             if flags & !FDFLAGS_NONBLOCK != 0 {
                 return Err(Errno::INVAL);
             }
@@ -317,34 +319,44 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
 }
 
 /// `fd_close` (and `wasi_ephemeral_sock::close`): sockets and pools are
-/// dropped here, which closes the host socket; other fds are closed by
-/// wasmtime-wasi first and leave the table only if that succeeded.
+/// dropped here, which closes the host socket when this was its last number;
+/// a wasmtime-wasi fd is closed by wasmtime-wasi first when this is its last
+/// number, and leaves the table only if that succeeded.
 pub fn close_fd(d: Delegate<'_, '_>, fd: i32) -> Result<i32, Fail> {
-    if let Entry::Wasi(n) = d.table.get(fd)? {
-        let code = block(wasi::fd_close(d.wasi, d.mem, *n as i32))?;
-        if code != 0 {
-            return Ok(code);
-        }
+    d.table.get(fd)?;
+    let code = release(d.wasi, d.mem, d.table, fd)?;
+    if code == 0 {
+        d.table.remove(fd)?;
     }
-    d.table.remove(fd)?;
-    Ok(0)
+    Ok(code)
 }
 
-/// `fd_renumber`: moves `from` to `to`, closing what `to` held.
+/// Before `fd` leaves the table (closed, or replaced by `fd_renumber` or
+/// `fd_dup2`): closes it in wasmtime-wasi when it is the last guest number
+/// of a wasmtime-wasi fd. Returns wasmtime-wasi's errno (0 when there was
+/// nothing to close); the caller changes the table only on 0, so a failed
+/// close leaves everything as it was.
+pub(crate) fn release(wasi: &mut WasiP1Ctx, mem: &mut GuestMemory<'_>, table: &FdTable, fd: i32) -> Result<i32, Fail> {
+    match table.get(fd) {
+        Ok(Entry::Wasi(n)) if table.last_wasi_ref(fd) => Ok(block(wasi::fd_close(wasi, mem, *n as i32))?),
+        _ => Ok(0),
+    }
+}
+
+/// `fd_renumber`: moves `from` to `to`, closing what `to` held (`to` must be
+/// open, as wasmtime-wasi requires). Either may be one of several numbers
+/// of one entry: the move keeps the entry's count.
 fn renumber(d: Delegate<'_, '_>, from: i32, to: i32) -> Result<i32, Fail> {
     d.table.get(from)?;
-    if let Entry::Wasi(n) = d.table.get(to)? {
-        if from == to {
-            return Ok(0);
-        }
-        let code = block(wasi::fd_close(d.wasi, d.mem, *n as i32))?;
-        if code != 0 {
-            return Ok(code);
-        }
+    d.table.get(to)?;
+    if from == to {
+        return Ok(0);
     }
-    if from != to {
-        let e = d.table.remove(from)?;
-        d.table.replace(to as u32, e);
+    let code = release(d.wasi, d.mem, d.table, to)?;
+    if code != 0 {
+        return Ok(code);
     }
+    let e = d.table.remove(from)?;
+    d.table.replace(to as u32, e);
     Ok(0)
 }

@@ -7,10 +7,11 @@
 //! a call that fails leaves the socket as it was (no accepted connection or
 //! received datagram is lost to a bad out-pointer).
 
+mod descriptors;
 pub mod io;
 pub mod sockopt;
 
-use crate::abi::{Errno, Mem, ADDR_SIZE};
+use crate::abi::{Errno, Mem, ADDR_SIZE, UNNAMED_UNIX};
 use crate::audit::{Decision, Operation, Rule, Target};
 use crate::call::served;
 use crate::p1::close_fd;
@@ -38,7 +39,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             let (domain, kind) = (domain_from_abi(family)?, Kind::from_abi(ty)?);
             mem.range(ret_fd, 4)?;
             st.table.room_for_socket()?;
-            let fd = st.table.insert(Entry::Socket(Socket::open(pool, st.hooks.clone(), domain, kind)?));
+            let fd = st.table.insert(Entry::socket(Socket::open(pool, st.hooks.clone(), domain, kind)?));
             mem.write_u32(ret_fd, fd)
         })
     })?;
@@ -97,6 +98,11 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
                 let mut iov = io::guest_buffer(mem, buf, len)?;
                 let got = sock.recv(&mut iov, flags, true)?;
                 mem.write_u32(ret_len, got.len as u32)?;
+                if sock.is_unix() {
+                    // A socketpair's peer is unnamed: no source, which the C
+                    // library turns into an address length of 0, as Linux gives.
+                    return mem.write(ret_addr, &[0; ADDR_SIZE]);
+                }
                 // A stream socket reports no source: give its peer. The data
                 // is already received, so this must not fail.
                 let from = got.from.or_else(|| sock.peer_addr().ok()).unwrap_or(SocketAddr::from(([0; 4], 0)));
@@ -125,15 +131,21 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "addr_local", |mut c: C<'_>, fd: i32, ret: i32| {
         served(&mut c, |mem, st| {
             mem.range(ret, ADDR_SIZE as u64)?;
-            let a = st.table.socket(fd)?.local_addr()?;
-            mem.write_addr(ret, &a)
+            let sock = st.table.socket(fd)?;
+            if sock.is_unix() {
+                return mem.write(ret, &UNNAMED_UNIX);
+            }
+            mem.write_addr(ret, &sock.local_addr()?)
         })
     })?;
     linker.func_wrap(MODULE, "addr_remote", |mut c: C<'_>, fd: i32, ret: i32| {
         served(&mut c, |mem, st| {
             mem.range(ret, ADDR_SIZE as u64)?;
-            let a = st.table.socket(fd)?.peer_addr()?;
-            mem.write_addr(ret, &a)
+            let sock = st.table.socket(fd)?;
+            if sock.is_unix() {
+                return mem.write(ret, &UNNAMED_UNIX);
+            }
+            mem.write_addr(ret, &sock.peer_addr()?)
         })
     })?;
     linker.func_wrap(
@@ -193,6 +205,7 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             mem.write_u16(ret, e.map_or(0, |e| e.0))
         })
     })?;
+    descriptors::add_to_linker(linker)?;
     sockopt::add_to_linker(linker)
 }
 
@@ -225,7 +238,7 @@ pub fn accept(mem: &mut Mem<'_>, st: &mut HostState, fd: i32, flags: i32, ret_fd
     let listener = st.table.socket(fd)?;
     st.table.room_for_socket()?;
     let (sock, peer) = listener.accept(flags & FDFLAGS_NONBLOCK != 0)?;
-    let new_fd = st.table.insert(Entry::Socket(sock));
+    let new_fd = st.table.insert(Entry::socket(sock));
     mem.write_u32(ret_fd, new_fd)?;
     Ok(peer)
 }

@@ -25,6 +25,10 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
 use wait::Deadline;
 
+/// The name of the empty pool a `socketpair` socket holds, for the rare log
+/// line that names a socket's pool.
+pub const UNIX_POOL: &str = "(socketpair: no network)";
+
 /// Stream or datagram, with the preview-1 `filetype` value as discriminant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -52,16 +56,32 @@ pub fn domain_from_abi(f: i32) -> Result<Domain, Errno> {
     }
 }
 
-/// One socket in the guest's fd table.
+/// The kernel socket type for `kind`, close-on-exec.
+fn socket_type(kind: Kind) -> Type {
+    match kind {
+        Kind::Stream => Type::STREAM.cloexec(),
+        Kind::Datagram => Type::DGRAM.cloexec(),
+    }
+}
+
+/// One socket in the guest's fd table (under one or more numbers, see
+/// [`crate::table`]).
 pub struct Socket {
     os: socket2::Socket,
+    /// The pool it was opened from; for a Unix-domain socket an empty pool
+    /// that grants nothing (see [`Socket::pair`]).
     pool: Arc<Pool>,
+    /// A Unix-domain socket of a `socketpair`: it has no inet address, and
+    /// every call that names one is refused before the pool is asked.
+    unix: bool,
     /// Where this socket's pool decisions are reported.
     hooks: Arc<Hooks>,
     kind: Kind,
     ipv6: bool,
-    nonblocking: bool,
-    /// The guest's number for this socket (kept by the fd table), for logs.
+    /// `O_NONBLOCK`, shared by every number of the socket as Linux shares it
+    /// between the fds of one open file description.
+    nonblocking: Cell<bool>,
+    /// One of the guest's numbers for this socket (kept by the fd table), for logs.
     fd: Cell<u32>,
     /// The local address was granted by a bind rule (an explicit `bind`, the
     /// implicit one of `listen`, or an accepted connection's). A port the
@@ -80,29 +100,30 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// Opens a socket of `domain` and `kind` from `pool`. A datagram socket
-    /// in a pool with accept rules gets its kernel peer filter at once.
-    pub fn open(pool: Arc<Pool>, hooks: Arc<Hooks>, domain: Domain, kind: Kind) -> Result<Socket, Errno> {
-        let ty = match kind {
-            Kind::Stream => Type::STREAM,
-            Kind::Datagram => Type::DGRAM,
-        };
-        let os = socket2::Socket::new(domain, ty.cloexec(), None)?;
-        let ipv6 = domain == Domain::IPV6;
-        let sock = Socket {
+    /// A socket in its initial state: blocking, unbound, level-triggered.
+    fn new(os: socket2::Socket, pool: Arc<Pool>, hooks: Arc<Hooks>, kind: Kind, ipv6: bool) -> Socket {
+        Socket {
             os,
             pool,
+            unix: false,
             hooks,
             kind,
             ipv6,
-            nonblocking: false,
+            nonblocking: Cell::new(false),
             fd: Cell::new(u32::MAX),
             bound: Cell::new(false),
             family_settled: Cell::new(!ipv6),
             filtered: Cell::new(false),
             last_send_to: Cell::new(None),
             readiness: Readiness::default(),
-        };
+        }
+    }
+
+    /// Opens a socket of `domain` and `kind` from `pool`. A datagram socket
+    /// in a pool with accept rules gets its kernel peer filter at once.
+    pub fn open(pool: Arc<Pool>, hooks: Arc<Hooks>, domain: Domain, kind: Kind) -> Result<Socket, Errno> {
+        let os = socket2::Socket::new(domain, socket_type(kind), None)?;
+        let sock = Socket::new(os, pool, hooks, kind, domain == Domain::IPV6);
         if kind == Kind::Datagram {
             sock.attach_peer_filter()?;
         }
@@ -112,20 +133,44 @@ impl Socket {
     /// A connection accepted on this listener: same pool, bound, filtered
     /// (the kernel copies the listener's filter to it).
     fn accepted(&self, os: socket2::Socket, nonblocking: bool) -> Socket {
-        Socket {
-            os,
-            pool: self.pool.clone(),
-            hooks: self.hooks.clone(),
-            kind: self.kind,
-            ipv6: self.ipv6,
-            nonblocking,
-            fd: Cell::new(u32::MAX),
-            bound: Cell::new(true),
-            family_settled: Cell::new(true),
-            filtered: Cell::new(self.filtered.get()),
-            last_send_to: Cell::new(None),
-            readiness: Readiness::default(),
+        let s =
+            Socket { unix: self.unix, ..Socket::new(os, self.pool.clone(), self.hooks.clone(), self.kind, self.ipv6) };
+        s.nonblocking.set(nonblocking);
+        s.bound.set(true);
+        s.family_settled.set(true);
+        s.filtered.set(self.filtered.get());
+        s
+    }
+
+    /// A connected pair of Unix-domain sockets (`socketpair`). They never
+    /// leave the process, so they need no pool: each gets an empty one named
+    /// for what it is, which grants nothing, and [`Socket::inet_only`] stops
+    /// every call that names an address before it would be asked.
+    pub fn pair(hooks: Arc<Hooks>, kind: Kind) -> Result<(Socket, Socket), Errno> {
+        let (a, b) = socket2::Socket::pair(Domain::UNIX, socket_type(kind), None)?;
+        let pool = Arc::new(Pool::new(UNIX_POOL));
+        let make = |os| {
+            let s = Socket { unix: true, ..Socket::new(os, pool.clone(), hooks.clone(), kind, false) };
+            s.bound.set(true);
+            s.filtered.set(true);
+            s
+        };
+        Ok((make(a), make(b)))
+    }
+
+    /// Whether this is a Unix-domain socket (of a `socketpair`).
+    pub fn is_unix(&self) -> bool {
+        self.unix
+    }
+
+    /// Refuses, on a Unix-domain socket, a call that names an inet address,
+    /// with what Linux answers for such an address there (`inval`), so that
+    /// no address reaches the kernel or the pool.
+    pub(crate) fn inet_only(&self) -> Result<(), Errno> {
+        if self.unix {
+            return Err(Errno::INVAL);
         }
+        Ok(())
     }
 
     pub fn kind(&self) -> Kind {
@@ -150,14 +195,19 @@ impl Socket {
         &self.readiness
     }
 
-    pub fn is_nonblocking(&self) -> bool {
-        self.nonblocking
+    /// The guest number this socket's logs name.
+    pub(crate) fn fd(&self) -> u32 {
+        self.fd.get()
     }
 
-    pub fn set_nonblocking(&mut self, on: bool) -> Result<(), Errno> {
-        if on != self.nonblocking {
+    pub fn is_nonblocking(&self) -> bool {
+        self.nonblocking.get()
+    }
+
+    pub fn set_nonblocking(&self, on: bool) -> Result<(), Errno> {
+        if on != self.nonblocking.get() {
             self.os.set_nonblocking(on)?;
-            self.nonblocking = on;
+            self.nonblocking.set(on);
         }
         Ok(())
     }
@@ -211,6 +261,11 @@ impl Socket {
 
     /// Sends from `iov` to the connected peer, or to `to` (which the pool must grant).
     pub fn send(&self, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> Result<usize, Errno> {
+        if let (true, Some(_)) = (self.unix, to) {
+            // Linux: a destination on a connected Unix stream socket is
+            // `EISCONN`; an inet one on a Unix datagram socket `EINVAL`.
+            return Err(if self.kind == Kind::Stream { Errno::ISCONN } else { Errno::INVAL });
+        }
         if let Some(to) = to {
             self.check_send_to(to)?;
         }
@@ -233,6 +288,10 @@ impl Socket {
 
     /// Joins or leaves a multicast group, which a connect or accept rule must grant.
     pub fn multicast(&self, join: bool, group: SocketAddr, interface: u32) -> Result<(), Errno> {
+        if self.unix {
+            // What Linux answers for IP_ADD_MEMBERSHIP on a Unix socket.
+            return Err(Errno::NOPROTOOPT);
+        }
         if !group.ip().is_multicast() {
             return Err(Errno::INVAL);
         }

@@ -78,6 +78,7 @@ impl Socket {
     /// range binds the first free port of that range, so the guest never
     /// holds a port the pool did not grant.
     pub fn bind(&self, addr: SocketAddr) -> Result<(), Errno> {
+        self.inet_only()?;
         self.bind_as(Operation::Bind, addr)
     }
 
@@ -167,6 +168,8 @@ impl Socket {
         if self.kind != Kind::Stream {
             return Err(Errno::NOTSUP);
         }
+        // A socketpair's stream socket is connected: Linux says `EINVAL`.
+        self.inet_only()?;
         if !self.bound.get() {
             let local = self.local_addr()?;
             if local.port() == 0 {
@@ -186,6 +189,7 @@ impl Socket {
 
     /// Connects; a non-blocking socket gets `inprogress`.
     pub fn connect(&self, addr: SocketAddr) -> Result<(), Errno> {
+        self.inet_only()?;
         self.check(Right::Connect, Operation::Connect, &addr)?;
         self.settle_family()?;
         self.readiness.after(Direction::Write, self.os.connect(&addr.into()).map_err(Errno::from))
