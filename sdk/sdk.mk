@@ -23,7 +23,8 @@ SDK_HEADER_SRCS := $(shell find include -name '*.h')
 SDK_HEADERS  := $(patsubst include/%,$(SDK_OUT)/include/%,$(SDK_HEADER_SRCS))
 SDK_SRCS     := $(wildcard sdk/src/*.c)
 SDK_OBJS     := $(patsubst sdk/src/%.c,$(SDK_OBJDIR)/%.o,$(SDK_SRCS))
-SDK_FILES    := $(SDK_STAMP) $(SDK_HEADERS) $(SDK_LIB) $(SDK_CC)
+SDK_CMAKE    := $(SDK_OUT)/share/cmake/wasock.cmake $(SDK_OUT)/share/cmake/Platform/WASI.cmake
+SDK_FILES    := $(SDK_STAMP) $(SDK_HEADERS) $(SDK_LIB) $(SDK_CC) $(SDK_CMAKE)
 
 C_TEST_SRCS  := $(wildcard c-tests/*.c)
 C_TEST_HDRS  := $(wildcard c-tests/*.h)
@@ -56,6 +57,11 @@ $(SDK_STAMP):
 	@touch $@
 
 $(SDK_OUT)/include/%.h: include/%.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+# The CMake toolchain file (docs/porting.md), found from its own location.
+$(SDK_OUT)/share/cmake/%.cmake: sdk/cmake/%.cmake
 	@mkdir -p $(@D)
 	cp $< $@
 

@@ -68,6 +68,11 @@ impl Guest {
         Guest { module: module(suite, name), host_args: Vec::new(), guest_args: Vec::new(), timeout: DEFAULT_TIMEOUT }
     }
 
+    /// A run of the module at `path` (one built outside `build/`).
+    pub fn at(path: PathBuf) -> Guest {
+        Guest { module: path, host_args: Vec::new(), guest_args: Vec::new(), timeout: DEFAULT_TIMEOUT }
+    }
+
     /// Adds a host option before the module, e.g. `.host_arg("--allow-connect").host_arg("127.0.0.1:80")`.
     pub fn host_arg(mut self, a: impl Into<String>) -> Guest {
         self.host_args.push(a.into());

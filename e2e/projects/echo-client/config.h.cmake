@@ -1,0 +1,1 @@
+#define BUILT_WITH "@BUILT_WITH@"
