@@ -163,6 +163,15 @@ static void socketpair_stream(void) {
     struct stat st;
     REQUIRE(fstat(sv[0], &st) == 0);
     printf("stream pair: fstat says socket: %s\n", S_ISSOCK(st.st_mode) ? "yes" : "no");
+    int domain = -1, protocol = -1, type = -1;
+    socklen_t ilen = sizeof domain;
+    REQUIRE(getsockopt(sv[0], SOL_SOCKET, SO_DOMAIN, &domain, &ilen) == 0);
+    ilen = sizeof protocol;
+    REQUIRE(getsockopt(sv[0], SOL_SOCKET, SO_PROTOCOL, &protocol, &ilen) == 0);
+    ilen = sizeof type;
+    REQUIRE(getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &type, &ilen) == 0);
+    printf("stream pair: SO_DOMAIN AF_UNIX %s, SO_PROTOCOL %d, SO_TYPE stream %s\n", domain == AF_UNIX ? "yes" : "no",
+           protocol, type == SOCK_STREAM ? "yes" : "no");
     REQUIRE(write(sv[0], "ping", 4) == 4);
     printf("stream pair: one way: %s\n", got(sv[1]));
     REQUIRE(write(sv[1], "pong", 4) == 4);

@@ -312,15 +312,22 @@ static int get_local(int fd, int name, void *val, socklen_t *len) {
             return err;
         if (type != SOCK_STREAM && type != SOCK_DGRAM)
             return ENOTSOCK;
-        if (name == SO_PROTOCOL)
-            return out_int(NULL, val, len, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
-        return out_int(NULL, val, len, type);
+        if (name == SO_TYPE)
+            return out_int(NULL, val, len, type);
+        /* Linux: a Unix-domain socket's protocol is 0. */
+        wasock_addr_t a = {0};
+        if ((err = wasi_ephemeral_sock_addr_local(fd, &a)) != 0)
+            return err;
+        if (a.family == WASOCK_FAMILY_UNIX)
+            return out_int(NULL, val, len, 0);
+        return out_int(NULL, val, len, type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP);
     }
     case SO_DOMAIN: {
         wasock_addr_t a = {0};
         if ((err = wasi_ephemeral_sock_addr_local(fd, &a)) != 0)
             return err;
-        return out_int(NULL, val, len, a.family == WASOCK_FAMILY_INET6 ? AF_INET6 : AF_INET);
+        int domain = a.family == WASOCK_FAMILY_INET6 ? AF_INET6 : a.family == WASOCK_FAMILY_UNIX ? AF_UNIX : AF_INET;
+        return out_int(NULL, val, len, domain);
     }
     default:
         return -1;
