@@ -30,8 +30,14 @@ setup:
 
 # --- the host ----------------------------------------------------------------
 
+# HOST_PROFILE=release builds the optimised host (what real servers should
+# run: 2-3x the debug host's throughput, see bench/README.md) and makes it
+# build/bin/wasock; the tests use the debug host.
+HOST_PROFILE ?= debug
+HOST_BIN := $(TARGET_DIR)/$(HOST_PROFILE)/wasock
+
 host:
-	$(CARGO) build -p wasock-host
+	$(CARGO) build -p wasock-host $(if $(filter release,$(HOST_PROFILE)),--release)
 
 # --- the C SDK (build/sdk, build/bin/wasock-cc) and the C guests -------------
 

@@ -40,7 +40,7 @@ sdk-core: $(SDK_FILES) | setup
 # does not need it).
 sdk-host-link: host
 	@mkdir -p $(BUILD)/bin
-	ln -sfn $(TARGET_DIR)/debug/wasock $(BUILD)/bin/wasock
+	ln -sfn $(HOST_BIN) $(BUILD)/bin/wasock
 
 c-guests: sdk c-tests-wasm
 
