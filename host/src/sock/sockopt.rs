@@ -260,6 +260,9 @@ fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     if r != 0 {
         return Err(std::io::Error::last_os_error().into());
     }
+    if (opt.level, opt.name) == (libc::IPPROTO_IPV6, libc::IPV6_V6ONLY) {
+        sock.v6only_changed();
+    }
     Ok(())
 }
 

@@ -162,6 +162,16 @@ impl Socket {
         Ok(())
     }
 
+    /// The guest set `IPV6_V6ONLY`: an unbound socket's dual-stack mode is
+    /// decided again before the kernel binds it by itself, so turning
+    /// v6only off after a `connect` or `send_to` that failed before binding
+    /// cannot make the later implicit bind dual-stack without the IPv4 grant.
+    pub(crate) fn v6only_changed(&self) {
+        if self.ipv6 && !self.bound.get() {
+            self.family_settled.set(false);
+        }
+    }
+
     /// Listens. A socket whose address no bind rule granted is bound now,
     /// through the pool (see the module documentation).
     pub fn listen(&self, backlog: u32) -> Result<(), Errno> {
