@@ -225,6 +225,13 @@ static void t_files(void) {
     SAME("flock un=%s", R(flock(lfd, LOCK_UN)));
     SAME("flock bad op=%s", R(flock(lfd, 0)));
     SAME("flock bad fd=%s", R(flock(-1, LOCK_SH)));
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    WASI("fcntl F_SETLK wr=%s", R(fcntl(lfd, F_SETLK, &fl)));
+    WASI("fcntl F_GETLK=%s", R(fcntl(lfd, F_GETLK, &fl)));
+    fl.l_type = F_UNLCK;
+    SAME("fcntl F_SETLK un=%s", R(fcntl(lfd, F_SETLK, &fl)));
+    fl.l_type = 99;
+    SAME("fcntl F_SETLK bad type=%s", R(fcntl(lfd, F_SETLK, &fl)));
     close(lfd);
 }
 

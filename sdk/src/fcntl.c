@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "internal.h"
 
@@ -15,6 +16,10 @@ int fcntl(int fd, int cmd, ...) {
     va_list ap;
     va_start(ap, cmd);
     int arg = (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL) ? va_arg(ap, int) : 0;
+    struct flock *lock = (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_GETLK ||
+                          cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)
+                             ? va_arg(ap, struct flock *)
+                             : NULL;
     va_end(ap);
     switch (cmd) {
     case F_DUPFD:
@@ -52,6 +57,24 @@ int fcntl(int fd, int cmd, ...) {
     case F_SETFL: {
         __wasi_errno_t err = __wasi_fd_fdstat_set_flags((__wasi_fd_t)fd, (__wasi_fdflags_t)(arg & 0xfff));
         return err ? __wasock_fail(err) : 0;
+    }
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW: {
+        /* No record locks in preview 1: releasing one is done, taking or
+         * testing one is ENOLCK (the fd and the request checked first). */
+        int err = __wasock_fdstat(fd, NULL, NULL);
+        if (err != 0)
+            return __wasock_fail(err);
+        if (lock == NULL)
+            return __wasock_fail(EFAULT);
+        if (lock->l_type != F_RDLCK && lock->l_type != F_WRLCK && lock->l_type != F_UNLCK)
+            return __wasock_fail(EINVAL);
+        bool unlock = lock->l_type == F_UNLCK && cmd != F_GETLK && cmd != F_OFD_GETLK;
+        return unlock ? 0 : __wasock_fail(ENOLCK);
     }
     default:
         return __wasock_fail(EINVAL);
