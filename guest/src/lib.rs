@@ -118,12 +118,20 @@
 mod addr;
 mod error;
 mod fd;
+#[cfg(feature = "mio")]
+pub mod mio;
 pub mod net;
 mod pool;
+#[cfg(any(feature = "tokio", feature = "mio"))]
+mod runtime;
 mod socket;
+mod sockref;
 pub mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use addr::Family;
 pub use error::Errno;
 pub use pool::Pool;
 pub use socket::{RecvFlags, SockType, Socket};
+pub use sockref::SockRef;
