@@ -38,8 +38,9 @@ include sdk/sdk.mk
 
 # --- Rust guests -------------------------------------------------------------
 
+# Built from rust-tests/, so cargo reads rust-tests/.cargo/config.toml (tokio_unstable).
 rust-guests: setup
-	$(CARGO) build --manifest-path rust-tests/Cargo.toml --target wasm32-wasip1 --target-dir $(GUEST_TARGET_DIR)
+	cd rust-tests && $(CARGO) build --target wasm32-wasip1 --target-dir $(GUEST_TARGET_DIR)
 	@mkdir -p $(BUILD)/rust-tests
 	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
 

@@ -1,0 +1,145 @@
+//! End-to-end tests of async Rust guests under `wasock run`, against native
+//! peers on loopback: rust-tests/src/bin/tokio_echo.rs (tokio's
+//! current_thread runtime on `wasock::tokio`) and mio_echo.rs (`wasock::mio`).
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use wasock_e2e::{free_port, native_tcp_echo, set_linger_zero, Guest, Running};
+
+/// Starts tokio_echo to serve `connections` connections; returns it once
+/// it has checked its refused connect and is listening.
+fn tokio_echo(connections: usize) -> (Running, SocketAddr) {
+    let (port, closed) = (free_port(), free_port());
+    let mut g = Guest::new("rust-tests", "tokio_echo")
+        .allow("--allow-bind", &format!("127.0.0.1:{port}"))
+        .allow("--allow-connect", &format!("127.0.0.1:{closed}"))
+        .arg(format!("127.0.0.1:{port}"))
+        .arg(format!("127.0.0.1:{closed}"))
+        .arg(connections)
+        .spawn();
+    let refused = g.expect_line("refused: ");
+    assert!(refused.contains("refused"), "{refused}");
+    let addr = g.listening_addr();
+    (g, addr)
+}
+
+/// Sends `data` and reads the echo until EOF, writing from a second thread
+/// so neither side's buffers can fill up and stall the exchange.
+fn exchange(stream: TcpStream, data: Vec<u8>) -> Vec<u8> {
+    let mut writer = stream.try_clone().unwrap();
+    let w = thread::spawn(move || {
+        writer.write_all(&data).unwrap();
+        writer.shutdown(Shutdown::Write).unwrap();
+    });
+    let mut back = Vec::new();
+    (&stream).read_to_end(&mut back).unwrap();
+    w.join().unwrap();
+    back
+}
+
+#[test]
+fn tokio_echo_serves_concurrent_clients_and_survives_a_reset() {
+    const CLIENTS: usize = 8;
+    const LEN: usize = 100_000;
+    let (mut g, addr) = tokio_echo(1 + CLIENTS);
+
+    // A client that resets its connection: the guest's read fails with
+    // ConnectionReset in that connection's task, and the server goes on.
+    let reset = TcpStream::connect(addr).unwrap();
+    let local = reset.local_addr().unwrap();
+    assert_eq!(g.expect_line("accepted "), local.to_string(), "accept gives the real peer address");
+    set_linger_zero(&reset).unwrap();
+    drop(reset);
+    let failed = g.expect_line(&format!("failed {local}: "));
+    assert!(failed.starts_with("ConnectionReset"), "{failed}");
+
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            thread::spawn(move || {
+                let stream = TcpStream::connect(addr).unwrap();
+                let local = stream.local_addr().unwrap();
+                let data: Vec<u8> = (0..LEN).map(|j| (j * 7 + i * 13) as u8).collect();
+                let back = exchange(stream, data.clone());
+                assert!(back == data, "client {i}: {} bytes back, not the {LEN} sent", back.len());
+                local
+            })
+        })
+        .collect();
+    let locals: Vec<SocketAddr> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+
+    let f = g.wait();
+    f.assert_success();
+    for local in locals {
+        assert!(f.stdout_has(&format!("accepted {local}\n")), "no accept of {local}:\n{f}");
+        assert!(f.stdout_has(&format!("closed {local} after {LEN} bytes")), "{local} not echoed:\n{f}");
+    }
+}
+
+/// The host process's CPU time so far (user + system), from /proc/PID/stat.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // USER_HZ, the unit of these fields, is 100 on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
+/// An idle tokio server with open connections sleeps in `poll_oneoff`
+/// instead of spinning. A functional bound, not a benchmark: a spinning
+/// guest (level-triggered readiness, every socket writable) burns the whole
+/// 1.5 s; a sleeping one about nothing.
+#[test]
+fn idle_tokio_server_uses_no_cpu() {
+    const CONNECTIONS: usize = 5;
+    let (g, addr) = tokio_echo(CONNECTIONS);
+    let streams: Vec<TcpStream> = (0..CONNECTIONS)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"ping").unwrap();
+            let mut back = [0u8; 4];
+            s.read_exact(&mut back).unwrap();
+            assert_eq!(&back, b"ping");
+            s
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(200));
+
+    let before = cpu_time(g.pid());
+    thread::sleep(Duration::from_millis(1500));
+    let used = cpu_time(g.pid()) - before;
+    println!("idle tokio server, {CONNECTIONS} open connections: {used:?} CPU in 1.5 s");
+    assert!(used < Duration::from_millis(200), "the idle guest used {used:?} of CPU in 1.5 s");
+
+    drop(streams);
+    let f = g.wait();
+    f.assert_success();
+    assert!(f.stdout_has("done"), "{f}");
+}
+
+/// mio through `wasock::mio`: a non-blocking connect to a native echo
+/// server and an accept with the real peer address, in one event loop.
+#[test]
+fn mio_guest_connects_and_serves() {
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let port = free_port();
+    let mut g = Guest::new("rust-tests", "mio_echo")
+        .allow("--allow-bind", &format!("127.0.0.1:{port}"))
+        .allow("--allow-connect", &echo.to_string())
+        .arg(format!("127.0.0.1:{port}"))
+        .arg(echo)
+        .spawn();
+    let addr = g.listening_addr();
+    let stream = TcpStream::connect(addr).unwrap();
+    let local = stream.local_addr().unwrap();
+    let data: Vec<u8> = (0..50_000u32).map(|j| (j % 251) as u8).collect();
+    assert!(exchange(stream, data.clone()) == data, "the mio guest did not echo every byte");
+    let f = g.wait();
+    f.assert_success();
+    assert!(f.stdout_has("echoed hello mio"), "{f}");
+    assert!(f.stdout_has(&format!("accepted {local}\n")), "{f}");
+    assert!(f.stdout_has(&format!("closed {local} after {} bytes", data.len())), "{f}");
+}
