@@ -93,7 +93,15 @@
 //! ```
 //!
 //! std on `wasm32-wasip1` cannot ask for addresses or set options; convert
-//! back to reach them.
+//! back to reach them, or borrow a [`SockRef`].
+//!
+//! # Async runtimes
+//!
+//! Features `tokio` and `mio` (off by default) add the modules `tokio` and
+//! `mio`: bind, connect and accept through the pools for those runtimes,
+//! which cannot open sockets on `wasm32-wasip1`, with every socket handed
+//! over non-blocking and edge-triggered. tokio needs `--cfg tokio_unstable`
+//! on wasip1 and the `current_thread` runtime; see the `tokio` module.
 //!
 //! # Errors
 //!
