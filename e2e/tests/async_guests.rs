@@ -1,13 +1,14 @@
 //! End-to-end tests of async Rust guests under `wasock run`, against native
 //! peers on loopback: rust-tests/src/bin/tokio_echo.rs (tokio's
-//! current_thread runtime on `wasock::tokio`) and mio_echo.rs (`wasock::mio`).
+//! current_thread runtime on `wasock::tokio`), tokio_client.rs and mio_echo.rs
+//! (`wasock::mio`).
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::thread;
 use std::time::Duration;
 
-use wasock_e2e::{free_port, native_tcp_echo, set_linger_zero, Guest, Running};
+use wasock_e2e::{free_port, native_silent_server, native_tcp_echo, set_linger_zero, Guest, Running};
 
 /// Starts tokio_echo to serve `connections` connections; returns it once
 /// it has checked its refused connect and is listening.
@@ -40,10 +41,30 @@ fn exchange(stream: TcpStream, data: Vec<u8>) -> Vec<u8> {
     back
 }
 
+/// What each echoing client of tokio_echo sends.
+const LEN: usize = 100_000;
+
+/// One native client of tokio_echo: sends `LEN` bytes and checks the echo,
+/// or, when `reset`, exchanges a little and then resets the connection.
+fn echo_client(addr: SocketAddr, i: usize, reset: bool) -> SocketAddr {
+    let stream = TcpStream::connect(addr).unwrap();
+    let local = stream.local_addr().unwrap();
+    if reset {
+        let mut back = [0u8; 1000];
+        (&stream).write_all(&[i as u8; 1000]).unwrap();
+        (&stream).read_exact(&mut back).unwrap();
+        set_linger_zero(&stream).unwrap();
+        return local;
+    }
+    let data: Vec<u8> = (0..LEN).map(|j| (j * 7 + i * 13) as u8).collect();
+    let back = exchange(stream, data.clone());
+    assert!(back == data, "client {i}: {} bytes back, not the {LEN} sent", back.len());
+    local
+}
+
 #[test]
-fn tokio_echo_serves_concurrent_clients_and_survives_a_reset() {
-    const CLIENTS: usize = 8;
-    const LEN: usize = 100_000;
+fn tokio_echo_serves_concurrent_clients_and_survives_resets() {
+    const CLIENTS: usize = 50;
     let (mut g, addr) = tokio_echo(1 + CLIENTS);
 
     // A client that resets its connection: the guest's read fails with
@@ -56,25 +77,21 @@ fn tokio_echo_serves_concurrent_clients_and_survives_a_reset() {
     let failed = g.expect_line(&format!("failed {local}: "));
     assert!(failed.starts_with("ConnectionReset"), "{failed}");
 
-    let clients: Vec<_> = (0..CLIENTS)
-        .map(|i| {
-            thread::spawn(move || {
-                let stream = TcpStream::connect(addr).unwrap();
-                let local = stream.local_addr().unwrap();
-                let data: Vec<u8> = (0..LEN).map(|j| (j * 7 + i * 13) as u8).collect();
-                let back = exchange(stream, data.clone());
-                assert!(back == data, "client {i}: {} bytes back, not the {LEN} sent", back.len());
-                local
-            })
-        })
-        .collect();
-    let locals: Vec<SocketAddr> = clients.into_iter().map(|c| c.join().unwrap()).collect();
+    // Then 50 at once, every fifth resetting its connection mid-way.
+    let clients: Vec<_> =
+        (0..CLIENTS).map(|i| thread::spawn(move || (echo_client(addr, i, i % 5 == 0), i % 5 == 0))).collect();
+    let locals: Vec<(SocketAddr, bool)> = clients.into_iter().map(|c| c.join().unwrap()).collect();
 
     let f = g.wait();
     f.assert_success();
-    for local in locals {
+    for (local, reset) in locals {
         assert!(f.stdout_has(&format!("accepted {local}\n")), "no accept of {local}:\n{f}");
-        assert!(f.stdout_has(&format!("closed {local} after {LEN} bytes")), "{local} not echoed:\n{f}");
+        let end = if reset {
+            format!("failed {local}: ConnectionReset")
+        } else {
+            format!("closed {local} after {LEN} bytes")
+        };
+        assert!(f.stdout_has(&end), "no {end:?}:\n{f}");
     }
 }
 
@@ -142,4 +159,26 @@ fn mio_guest_connects_and_serves() {
     assert!(f.stdout_has("echoed hello mio"), "{f}");
     assert!(f.stdout_has(&format!("accepted {local}\n")), "{f}");
     assert!(f.stdout_has(&format!("closed {local} after {} bytes", data.len())), "{f}");
+}
+
+/// A tokio client: `localhost` resolved through the pool (its `::1` is not
+/// granted, so the connect goes on to 127.0.0.1), 1 MiB echoed with reads
+/// and writes in one task, and a `timeout` firing beside an idle socket.
+#[test]
+fn tokio_client_resolves_echoes_and_times_out() {
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let silent = native_silent_server();
+    let f = Guest::new("rust-tests", "tokio_client")
+        .allow("--allow-connect", &echo.to_string())
+        .allow("--allow-connect", &silent.to_string())
+        .allow("--allow-resolve", "localhost")
+        .arg(echo.port())
+        .arg(silent)
+        .arg(1 << 20)
+        .run();
+    f.assert_success();
+    assert!(f.stdout_has(&format!("echoed {} bytes", 1 << 20)), "{f}");
+    let waited: u64 =
+        f.stdout.split("timed out after ").nth(1).and_then(|r| r.split(' ').next()?.parse().ok()).unwrap();
+    assert!(waited < 2000, "a 300 ms timeout took {waited} ms:\n{f}");
 }
