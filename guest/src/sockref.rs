@@ -54,3 +54,27 @@ impl fmt::Debug for SockRef<'_> {
         f.debug_tuple("SockRef").field(&*self.sock).finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Seek, Write};
+
+    /// Dropping the view leaves the owner's fd open (any fd will do here;
+    /// a socket is not needed to see that nothing closes it).
+    #[test]
+    fn drop_does_not_close_the_owners_fd() {
+        let path = std::env::temp_dir().join(format!("wasock-sockref-{}", std::process::id()));
+        let mut file = std::fs::File::options().read(true).write(true).create(true).truncate(true).open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        {
+            let view = SockRef::from(&file);
+            assert_eq!(view.as_raw_fd(), file.as_raw_fd());
+        }
+        file.write_all(b"still open").unwrap();
+        file.rewind().unwrap();
+        let mut back = String::new();
+        file.read_to_string(&mut back).unwrap();
+        assert_eq!(back, "still open");
+    }
+}
