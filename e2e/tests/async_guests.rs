@@ -13,14 +13,22 @@ use wasock_e2e::{free_port, native_silent_server, native_tcp_echo, set_linger_ze
 /// Starts tokio_echo to serve `connections` connections; returns it once
 /// it has checked its refused connect and is listening.
 fn tokio_echo(connections: usize) -> (Running, SocketAddr) {
+    tokio_echo_with(connections, &[])
+}
+
+/// [`tokio_echo`] with extra arguments for the guest.
+fn tokio_echo_with(connections: usize, extra: &[&str]) -> (Running, SocketAddr) {
     let (port, closed) = (free_port(), free_port());
     let mut g = Guest::new("rust-tests", "tokio_echo")
         .allow("--allow-bind", &format!("127.0.0.1:{port}"))
         .allow("--allow-connect", &format!("127.0.0.1:{closed}"))
         .arg(format!("127.0.0.1:{port}"))
         .arg(format!("127.0.0.1:{closed}"))
-        .arg(connections)
-        .spawn();
+        .arg(connections);
+    for a in extra {
+        g = g.arg(a);
+    }
+    let mut g = g.spawn();
     let refused = g.expect_line("refused: ");
     assert!(refused.contains("refused"), "{refused}");
     let addr = g.listening_addr();
@@ -105,14 +113,11 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// An idle tokio server with open connections sleeps in `poll_oneoff`
-/// instead of spinning. A functional bound, not a benchmark: a spinning
-/// guest (level-triggered readiness, every socket writable) burns the whole
-/// 1.5 s; a sleeping one about nothing.
-#[test]
-fn idle_tokio_server_uses_no_cpu() {
+/// The CPU time tokio_echo (run with `extra` arguments) uses in 1.5 s with
+/// 5 connections open and idle, after one echo each.
+fn idle_cpu(extra: &[&str]) -> Duration {
     const CONNECTIONS: usize = 5;
-    let (g, addr) = tokio_echo(CONNECTIONS);
+    let (g, addr) = tokio_echo_with(CONNECTIONS, extra);
     let streams: Vec<TcpStream> = (0..CONNECTIONS)
         .map(|_| {
             let mut s = TcpStream::connect(addr).unwrap();
@@ -128,13 +133,36 @@ fn idle_tokio_server_uses_no_cpu() {
     let before = cpu_time(g.pid());
     thread::sleep(Duration::from_millis(1500));
     let used = cpu_time(g.pid()) - before;
-    println!("idle tokio server, {CONNECTIONS} open connections: {used:?} CPU in 1.5 s");
-    assert!(used < Duration::from_millis(200), "the idle guest used {used:?} of CPU in 1.5 s");
+    println!("idle tokio server {extra:?}, {CONNECTIONS} open connections: {used:?} CPU in 1.5 s");
 
     drop(streams);
     let f = g.wait();
     f.assert_success();
     assert!(f.stdout_has("done"), "{f}");
+    used
+}
+
+/// An idle tokio server with open connections sleeps in `poll_oneoff`
+/// instead of spinning. A functional bound, not a benchmark: a spinning
+/// guest (level-triggered readiness, every socket writable) burns the whole
+/// 1.5 s; a sleeping one about nothing.
+#[test]
+fn idle_tokio_server_uses_no_cpu() {
+    let used = idle_cpu(&[]);
+    assert!(used < Duration::from_millis(200), "the idle guest used {used:?} of CPU in 1.5 s");
+}
+
+/// The same with tokio's own `TcpListener` (as `axum::serve` uses) over an
+/// edge-triggered wasock listener. Fails on today's host: a socket the host
+/// accepts starts level-triggered whatever the listener's mode, and tokio
+/// has no hook to switch the accepted socket over, so the server spins
+/// (about 1.5 s of 1.5 s). It passes once accepted sockets inherit
+/// `wasock.edge_triggered` from their listener.
+#[test]
+#[ignore = "needs the host to let accepted sockets inherit wasock.edge_triggered"]
+fn idle_server_on_tokios_own_listener_uses_no_cpu() {
+    let used = idle_cpu(&["tokio-accept"]);
+    assert!(used < Duration::from_millis(200), "the idle guest used {used:?} of CPU in 1.5 s");
 }
 
 /// mio through `wasock::mio`: a non-blocking connect to a native echo

@@ -1,13 +1,18 @@
 //! A tokio echo server on `wasock::tokio`, current_thread runtime.
 //!
-//! Usage: `tokio_echo BIND_ADDR CLOSED_ADDR CONNECTIONS`. First connects to
+//! Usage: `tokio_echo BIND_ADDR CLOSED_ADDR CONNECTIONS [tokio-accept]`. First connects to
 //! CLOSED_ADDR (a loopback port nobody listens on) and checks the connect is
 //! refused without ending the runtime; then serves CONNECTIONS connections
 //! concurrently, each in its own task, and exits when all have ended.
 //! Prints `accepted PEER` per connection, `closed PEER after N bytes` or
 //! `failed PEER: KIND: MESSAGE` when it ends, `done` at the end.
+//!
+//! With `tokio-accept` it accepts with tokio's own `TcpListener` instead of
+//! `wasock::tokio::TcpListener` (what `axum::serve` would do): the listener
+//! is handed over edge-triggered, the accepted sockets as the host makes them.
 
 use std::io::ErrorKind;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,8 +35,8 @@ async fn main() -> Res {
     tokio::time::sleep(Duration::from_millis(1)).await;
     say(format!("refused: {}", refused.unwrap_err()));
 
-    let listener = wasock::tokio::TcpListener::bind(bind).await?;
-    say(format!("listening on {}", listener.local_addr()?));
+    let listener = Listener::bind(bind, std::env::args().nth(4).as_deref() == Some("tokio-accept")).await?;
+    say(format!("listening on {bind}"));
     let mut tasks = JoinSet::new();
     for _ in 0..connections {
         let (stream, peer) = listener.accept().await?;
@@ -48,6 +53,31 @@ async fn main() -> Res {
     }
     say("done");
     Ok(())
+}
+
+/// wasock's listener, or tokio's own over a wasock socket.
+enum Listener {
+    Wasock(wasock::tokio::TcpListener),
+    Tokio(tokio::net::TcpListener),
+}
+
+impl Listener {
+    async fn bind(addr: SocketAddr, tokio_accept: bool) -> std::io::Result<Listener> {
+        if !tokio_accept {
+            return Ok(Listener::Wasock(wasock::tokio::TcpListener::bind(addr).await?));
+        }
+        let listener = wasock::net::TcpListener::bind(addr)?;
+        listener.socket().set_nonblocking(true)?;
+        listener.socket().set_edge_triggered(true)?;
+        Ok(Listener::Tokio(tokio::net::TcpListener::from_std(listener.into())?))
+    }
+
+    async fn accept(&self) -> std::io::Result<(TcpStream, SocketAddr)> {
+        match self {
+            Listener::Wasock(l) => l.accept().await,
+            Listener::Tokio(l) => l.accept().await,
+        }
+    }
 }
 
 /// Echoes until EOF; returns the bytes echoed.
