@@ -8,7 +8,9 @@
 //! sockets through wasock's address pools and hands them to tokio with
 //! `from_std`, non-blocking and with edge-triggered readiness (without it a
 //! tokio guest spins a CPU; see [`Socket::set_edge_triggered`](crate::Socket::set_edge_triggered)).
-//! Reach addresses and options with [`SockRef`].
+//! Reach addresses and options with [`SockRef`]. Accept with
+//! [`TcpListener`], not tokio's own listener: the sockets tokio accepts
+//! through std start level-triggered, and an idle server spins.
 //!
 //! tokio needs `--cfg tokio_unstable` for `net` on wasip1 and the
 //! `current_thread` runtime (wasip1 has no threads):
