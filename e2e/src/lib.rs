@@ -273,6 +273,20 @@ pub fn native_tcp_echo(addr: &str) -> SocketAddr {
     a
 }
 
+/// A TCP server that accepts connections and never sends anything; the
+/// connections stay open until the test process ends.
+pub fn native_silent_server() -> SocketAddr {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in l.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    addr
+}
+
 /// Spawns a native UDP echo server on `addr`; returns its bound address.
 pub fn native_udp_echo(addr: &str) -> SocketAddr {
     let s = UdpSocket::bind(addr).expect("bind native udp echo");

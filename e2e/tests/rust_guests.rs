@@ -13,7 +13,7 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wasock_e2e::{free_port, native_tcp_echo, native_udp_echo, Guest};
+use wasock_e2e::{free_port, native_silent_server, native_tcp_echo, native_udp_echo, Guest};
 
 fn guest(name: &str) -> Guest {
     Guest::new("rust-tests", name)
@@ -46,20 +46,6 @@ fn counting_echo() -> (SocketAddr, Arc<AtomicUsize>) {
         }
     });
     (addr, count)
-}
-
-/// A TCP server that accepts connections and never sends anything; the
-/// connections stay open until the test process ends.
-fn silent_server() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = l.local_addr().unwrap();
-    thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in l.incoming().flatten() {
-            held.push(s);
-        }
-    });
-    addr
 }
 
 /// Whether the machine has a usable IPv6 loopback.
@@ -181,7 +167,7 @@ fn lookup_host_names_numbers_and_denials() {
 
 #[test]
 fn read_timeout_expires_on_time() {
-    let silent = silent_server();
+    let silent = native_silent_server();
     let start = Instant::now();
     let f = guest("read_timeout")
         .allow("--allow-connect", &silent.to_string())

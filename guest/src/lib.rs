@@ -94,8 +94,16 @@
 //!
 //! std on `wasm32-wasip1` cannot ask for addresses or set options, and its
 //! `try_clone` is always `Unsupported` (std implements no duplicate there);
-//! convert back to reach them: wasock's `try_clone` duplicates the fd
-//! through the host (`fd_dup`).
+//! convert back to reach them, or borrow a [`SockRef`]: wasock's `try_clone`
+//! duplicates the fd through the host (`fd_dup`).
+//!
+//! # Async runtimes
+//!
+//! Features `tokio` and `mio` (off by default) add the modules `tokio` and
+//! `mio`: bind, connect and accept through the pools for those runtimes,
+//! which cannot open sockets on `wasm32-wasip1`, with every socket handed
+//! over non-blocking and edge-triggered. tokio needs `--cfg tokio_unstable`
+//! on wasip1 and the `current_thread` runtime; see the `tokio` module.
 //!
 //! # Errors
 //!
@@ -120,12 +128,20 @@
 mod addr;
 mod error;
 mod fd;
+#[cfg(feature = "mio")]
+pub mod mio;
 pub mod net;
 mod pool;
+#[cfg(any(feature = "tokio", feature = "mio"))]
+mod runtime;
 mod socket;
+mod sockref;
 pub mod sys;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use addr::Family;
 pub use error::Errno;
 pub use pool::Pool;
 pub use socket::{RecvFlags, SockType, Socket};
+pub use sockref::SockRef;

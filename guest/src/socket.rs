@@ -466,7 +466,7 @@ impl Socket {
         cvt(r, "leave multicast group", Some(addr))
     }
 
-    fn take_errno(&self) -> io::Result<Option<Errno>> {
+    pub(crate) fn take_errno(&self) -> io::Result<Option<Errno>> {
         let mut e = 0u16;
         // SAFETY: `e` is a valid place for the error.
         cvt(unsafe { sys::take_error(self.raw(), &mut e) }, "take_error", None)?;

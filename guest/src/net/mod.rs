@@ -62,5 +62,10 @@ fn try_each<T>(
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any addresses")))
+    Err(last.unwrap_or_else(no_addresses))
+}
+
+/// The error for a name that resolved to no address, as std words it.
+pub(crate) fn no_addresses() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any addresses")
 }

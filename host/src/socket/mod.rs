@@ -139,6 +139,9 @@ impl Socket {
         s.bound.set(true);
         s.family_settled.set(true);
         s.filtered.set(self.filtered.get());
+        // A runtime's own accept (tokio's, axum's) cannot switch the new
+        // socket over, so it inherits the listener's readiness mode.
+        s.readiness.set_edge(self.readiness.is_edge());
         s
     }
 

@@ -1,0 +1,192 @@
+//! tokio on wasock (feature `tokio`): [`TcpListener::bind`], [`connect`],
+//! and [`IntoTokio`] to hand `wasock::net` sockets to tokio.
+//!
+//! tokio on `wasm32-wasip1` cannot open sockets (`tokio::net::TcpStream::connect`
+//! and `TcpListener::bind` do not exist there), its `accept` reports every
+//! peer as `0.0.0.0:0`, and std, under it, answers "unsupported" for
+//! `peer_addr`, `take_error` and options. This module opens and accepts
+//! sockets through wasock's address pools and hands them to tokio with
+//! `from_std`, non-blocking and with edge-triggered readiness (without it a
+//! tokio guest spins a CPU; see [`Socket::set_edge_triggered`](crate::Socket::set_edge_triggered)).
+//! Reach addresses and options with [`SockRef`]. Accept with
+//! [`TcpListener`], not tokio's own listener: the sockets tokio accepts
+//! through std start level-triggered, and an idle server spins.
+//!
+//! tokio needs `--cfg tokio_unstable` for `net` on wasip1 and the
+//! `current_thread` runtime (wasip1 has no threads):
+//!
+//! ```toml
+//! # .cargo/config.toml
+//! [target.wasm32-wasip1]
+//! rustflags = ["--cfg", "tokio_unstable"]
+//! ```
+//!
+//! ```ignore
+//! // (ignore: the doctests build without tokio's `rt` and `macros`)
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//!
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = wasock::tokio::TcpListener::bind("127.0.0.1:8080").await?;
+//!     loop {
+//!         let (mut conn, peer) = listener.accept().await?;
+//!         tokio::spawn(async move {
+//!             let mut buf = [0u8; 4096];
+//!             loop {
+//!                 match conn.read(&mut buf).await {
+//!                     Ok(0) => break,
+//!                     Ok(n) if conn.write_all(&buf[..n]).await.is_ok() => {}
+//!                     Ok(_) => break,
+//!                     Err(e) => break eprintln!("{peer}: {e}"),
+//!                 }
+//!             }
+//!         });
+//!     }
+//! }
+//! ```
+//!
+//! Every function here that makes a tokio socket must run inside a tokio
+//! runtime, as tokio's own `from_std` must.
+
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::{AsFd, BorrowedFd};
+
+use ::tokio::io::Interest;
+use ::tokio::net as tnet;
+
+use crate::net::{self as wnet, ToSocketAddrs};
+use crate::pool::Pool;
+use crate::runtime;
+use crate::sockref::SockRef;
+
+/// Connects to `addr` without blocking the runtime: names resolve through
+/// the default pool, each address is tried in turn with a non-blocking
+/// connect, awaiting writability, then the socket's pending error.
+/// A closed port fails with [`ConnectionRefused`](io::ErrorKind::ConnectionRefused),
+/// a destination the pool does not grant with `PermissionDenied`.
+///
+/// ```no_run
+/// # async fn f() -> std::io::Result<()> {
+/// let stream = wasock::tokio::connect("127.0.0.1:8080").await?;
+/// # Ok(()) }
+/// ```
+pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<tnet::TcpStream> {
+    connect_through(addr, None).await
+}
+
+/// [`connect`] through `pool`: names resolve through it and the socket is
+/// opened from it.
+pub async fn connect_in<A: ToSocketAddrs>(pool: &Pool, addr: A) -> io::Result<tnet::TcpStream> {
+    connect_through(addr, Some(pool)).await
+}
+
+async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::Result<tnet::TcpStream> {
+    let (pool, addrs) = runtime::resolve(addr, pool)?;
+    let mut last = None;
+    for a in addrs {
+        match connect_one(&pool, &a).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(wnet::no_addresses))
+}
+
+async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStream> {
+    let sock = runtime::start_connect(pool, addr)?;
+    let stream = tnet::TcpStream::from_std(runtime::into_std_stream(sock))?;
+    stream.writable().await?;
+    runtime::finish_connect(&SockRef::from(&stream), addr)?;
+    Ok(stream)
+}
+
+/// A TCP listener whose [`accept`](TcpListener::accept) gives tokio
+/// streams and the real peer address.
+///
+/// tokio's own `TcpListener` offers no readiness API to accept by other
+/// means than std's, so the listener is registered with tokio's reactor as
+/// a `tokio::net::TcpStream` over the listening fd: that registration is
+/// only ever used to await readability, never read from or written to.
+#[derive(Debug)]
+pub struct TcpListener {
+    registration: tnet::TcpStream,
+}
+
+impl TcpListener {
+    /// Binds and listens as [`wasock::net::TcpListener::bind`](wnet::TcpListener::bind)
+    /// does (through the default pool), then hands the listener to tokio.
+    ///
+    /// ```no_run
+    /// # async fn f() -> std::io::Result<()> {
+    /// let listener = wasock::tokio::TcpListener::bind("127.0.0.1:0").await?;
+    /// println!("listening on {}", listener.local_addr()?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        wnet::TcpListener::bind(addr)?.into_tokio()
+    }
+
+    /// Binds through `pool`.
+    pub async fn bind_in<A: ToSocketAddrs>(pool: &Pool, addr: A) -> io::Result<TcpListener> {
+        wnet::TcpListener::bind_in(pool, addr)?.into_tokio()
+    }
+
+    /// Waits for a connection and returns it as a tokio stream (non-blocking,
+    /// edge-triggered) with the peer's address. The host checks the peer
+    /// against the pool's accept rules, as for a blocking accept.
+    pub async fn accept(&self) -> io::Result<(tnet::TcpStream, SocketAddr)> {
+        let listener = SockRef::from(&self.registration);
+        let (sock, peer) = self.registration.async_io(Interest::READABLE, || listener.accept()).await?;
+        runtime::hand_over(&sock)?;
+        Ok((tnet::TcpStream::from_std(runtime::into_std_stream(sock))?, peer))
+    }
+
+    /// The local address (std's `local_addr` is unsupported on wasip1).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        SockRef::from(&self.registration).local_addr()
+    }
+}
+
+impl AsFd for TcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.registration.as_fd()
+    }
+}
+
+/// Hands a `wasock::net` socket to tokio, made non-blocking and
+/// edge-triggered. Call it inside a tokio runtime.
+///
+/// ```no_run
+/// use wasock::tokio::IntoTokio;
+/// # async fn f() -> std::io::Result<()> {
+/// let blocking = wasock::net::TcpStream::connect("127.0.0.1:8080")?;
+/// let stream: tokio::net::TcpStream = blocking.into_tokio()?;
+/// # Ok(()) }
+/// ```
+pub trait IntoTokio {
+    /// The tokio type.
+    type Tokio;
+
+    /// Converts, registering the socket with the current runtime.
+    fn into_tokio(self) -> io::Result<Self::Tokio>;
+}
+
+impl IntoTokio for wnet::TcpStream {
+    type Tokio = tnet::TcpStream;
+
+    fn into_tokio(self) -> io::Result<tnet::TcpStream> {
+        runtime::hand_over(self.socket())?;
+        tnet::TcpStream::from_std(self.into())
+    }
+}
+
+impl IntoTokio for wnet::TcpListener {
+    type Tokio = TcpListener;
+
+    fn into_tokio(self) -> io::Result<TcpListener> {
+        runtime::hand_over(self.socket())?;
+        let fd = std::os::fd::OwnedFd::from(self);
+        Ok(TcpListener { registration: tnet::TcpStream::from_std(fd.into())? })
+    }
+}
