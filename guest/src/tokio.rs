@@ -9,8 +9,9 @@
 //! `from_std`, non-blocking and with edge-triggered readiness (without it a
 //! tokio guest spins a CPU; see [`Socket::set_edge_triggered`](crate::Socket::set_edge_triggered)).
 //! Reach addresses and options with [`SockRef`]. Accept with
-//! [`TcpListener`], not tokio's own listener: the sockets tokio accepts
-//! through std start level-triggered, and an idle server spins.
+//! [`TcpListener`] for the real peer address; tokio's own listener over a
+//! wasock listener works too (the host gives accepted sockets the
+//! listener's edge-triggered mode) but reports every peer as `0.0.0.0:0`.
 //!
 //! tokio needs `--cfg tokio_unstable` for `net` on wasip1 and the
 //! `current_thread` runtime (wasip1 has no threads):
