@@ -64,6 +64,30 @@ _Static_assert(__builtin_offsetof(wasock_addr_t, flowinfo) == 4, "addr.flowinfo 
 _Static_assert(__builtin_offsetof(wasock_addr_t, ip) == 8, "addr.ip at 8");
 _Static_assert(__builtin_offsetof(wasock_addr_t, scope_id) == 24, "addr.scope_id at 24");
 
+/* ---- the `dgram` record of send_batch / recv_batch: 44 bytes, align 4 ---- */
+
+#define WASOCK_RECV_WAITFORONE 4 /* recv_batch: Linux's MSG_WAITFORONE */
+#define WASOCK_DGRAM_TRUNCATED 1 /* wasock_dgram_t.flags, written by recv_batch */
+
+typedef struct wasock_iovec {
+    void *buf;
+    uint32_t len;
+} wasock_iovec_t;
+
+typedef struct wasock_dgram {
+    const wasock_iovec_t *iovs; /* the message's buffers (a struct iovec array) */
+    uint32_t iovs_len;          /* at most 1024 */
+    wasock_addr_t addr;         /* send: destination, all 0 = connected peer; recv: source */
+    uint32_t len;               /* written: bytes sent / received */
+    uint16_t flags;             /* written: WASOCK_DGRAM_TRUNCATED */
+    uint16_t reserved;          /* written 0 */
+} wasock_dgram_t;
+
+_Static_assert(sizeof(wasock_dgram_t) == 44, "dgram record is 44 bytes");
+_Static_assert(__builtin_offsetof(wasock_dgram_t, addr) == 8, "dgram.addr at 8");
+_Static_assert(__builtin_offsetof(wasock_dgram_t, len) == 36, "dgram.len at 36");
+_Static_assert(__builtin_offsetof(wasock_dgram_t, flags) == 40, "dgram.flags at 40");
+
 /* ---- the imports ------------------------------------------------------------ */
 
 #define __WASOCK_IMPORT(name) \
@@ -94,6 +118,9 @@ int32_t wasi_ephemeral_sock_take_error(int32_t fd, uint16_t *ret) __WASOCK_IMPOR
 int32_t wasi_ephemeral_sock_fd_dup(int32_t fd, uint32_t min_fd, int32_t *ret_fd) __WASOCK_IMPORT(fd_dup);
 int32_t wasi_ephemeral_sock_fd_dup2(int32_t fd, uint32_t to) __WASOCK_IMPORT(fd_dup2);
 int32_t wasi_ephemeral_sock_socketpair(uint8_t type, int32_t *ret_fd1, int32_t *ret_fd2) __WASOCK_IMPORT(socketpair);
+/* Batched datagrams: one host call, one sendmmsg / recvmmsg; count past 1024 is 1024. */
+int32_t wasi_ephemeral_sock_send_batch(int32_t fd, wasock_dgram_t *msgs, uint32_t count, uint16_t flags, uint32_t *ret_count) __WASOCK_IMPORT(send_batch);
+int32_t wasi_ephemeral_sock_recv_batch(int32_t fd, wasock_dgram_t *msgs, uint32_t count, uint16_t flags, uint32_t *ret_count) __WASOCK_IMPORT(recv_batch);
 
 
 #undef __WASOCK_IMPORT

@@ -66,6 +66,52 @@ impl IoVecs {
         self.len == 0
     }
 
+    /// The buffers in order, as (base, len).
+    fn each(&self) -> impl Iterator<Item = (*mut u8, usize)> + '_ {
+        let slots: &[libc::iovec] = if self.len > INLINE_IOVECS {
+            &self.heap
+        } else {
+            // SAFETY: the first `len` inline slots were written by `push`.
+            unsafe { std::slice::from_raw_parts(self.inline.as_ptr().cast(), self.len) }
+        };
+        slots.iter().map(|v| (v.iov_base.cast::<u8>(), v.iov_len))
+    }
+
+    /// The first `len` bytes of the buffers, copied out (the rare path of
+    /// [`crate::socket::Socket::recv_batch`] that moves a message).
+    pub fn gather(&self, len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len);
+        for (base, n) in self.each() {
+            let n = n.min(len - out.len());
+            // SAFETY: `base` points to `n` or more bytes of checked guest memory.
+            out.extend_from_slice(unsafe { std::slice::from_raw_parts(base, n) });
+        }
+        out
+    }
+
+    /// Writes `data` into the buffers (cut to them); returns the bytes written.
+    pub fn scatter(&mut self, data: &[u8]) -> usize {
+        let mut done = 0;
+        for (base, n) in self.each() {
+            let n = n.min(data.len() - done);
+            // SAFETY: as in `gather`; `data` is host memory, never overlapping.
+            unsafe { std::ptr::copy_nonoverlapping(data[done..].as_ptr(), base, n) };
+            done += n;
+        }
+        done
+    }
+
+    /// Zeroes the first `len` bytes of the buffers.
+    pub fn zero(&mut self, len: usize) {
+        let mut left = len;
+        for (base, n) in self.each() {
+            let n = n.min(left);
+            // SAFETY: as in `gather`.
+            unsafe { std::ptr::write_bytes(base, 0, n) };
+            left -= n;
+        }
+    }
+
     /// The only buffer (or an empty one), when there is at most one.
     fn single(&self) -> Option<(*mut libc::c_void, usize)> {
         match self.len {
@@ -164,6 +210,66 @@ pub fn send(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) ->
     msg.msg_iovlen = iov.len();
     // SAFETY: as in `recvmsg`; the kernel only reads the buffers.
     cvt(unsafe { libc::sendmsg(fd, &msg, flags) })
+}
+
+/// One header of a batch. A batch's headers are one allocation per call,
+/// far below the cost of the system call they save.
+fn mmsghdr(iov: &mut IoVecs, name: *mut libc::c_void, namelen: libc::socklen_t) -> libc::mmsghdr {
+    // SAFETY: an all-zero msghdr is valid; the caller keeps the pointers alive.
+    let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
+    h.msg_hdr.msg_name = name;
+    h.msg_hdr.msg_namelen = namelen;
+    h.msg_hdr.msg_iov = iov.as_mut_ptr();
+    h.msg_hdr.msg_iovlen = iov.len();
+    h
+}
+
+/// One `sendmmsg`: message `i` is `msgs[i].0` to `msgs[i].1` (or the
+/// connected peer). Returns the bytes sent of each message sent (as many
+/// as the kernel sent, at least one); never raises SIGPIPE.
+pub fn sendmmsg(fd: RawFd, msgs: &mut [(IoVecs, Option<SocketAddr>)], flags: i32) -> io::Result<Vec<usize>> {
+    let names: Vec<Option<socket2::SockAddr>> = msgs.iter().map(|(_, to)| to.map(socket2::SockAddr::from)).collect();
+    let mut hdrs: Vec<libc::mmsghdr> = msgs
+        .iter_mut()
+        .zip(&names)
+        .map(|((iov, _), to)| {
+            let (name, len) = to.as_ref().map_or((std::ptr::null_mut(), 0), |a| (a.as_ptr() as *mut _, a.len()));
+            mmsghdr(iov, name, len)
+        })
+        .collect();
+    // SAFETY: every header points to checked guest memory and to `names`,
+    // both alive and unmoved for the call; the kernel only reads them.
+    let r = unsafe { libc::sendmmsg(fd, hdrs.as_mut_ptr(), hdrs.len() as libc::c_uint, flags | libc::MSG_NOSIGNAL) };
+    let n = cvt(r as isize)?;
+    Ok(hdrs[..n].iter().map(|h| h.msg_len as usize).collect())
+}
+
+/// One `recvmmsg` into `iovs` (one list per message), with each source
+/// address; `MSG_WAITFORONE` may be in `flags`. No timeout: the socket's
+/// `SO_RCVTIMEO` applies per message, as for `recvmmsg(..., NULL)`.
+pub fn recvmmsg(fd: RawFd, iovs: &mut [IoVecs], flags: i32) -> io::Result<Vec<Received>> {
+    let mut names: Vec<_> = (0..iovs.len()).map(|_| socket2::SockAddrStorage::zeroed()).collect();
+    let namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let mut hdrs: Vec<libc::mmsghdr> = iovs
+        .iter_mut()
+        .zip(names.iter_mut())
+        // SAFETY: SockAddrStorage is a sockaddr_storage.
+        .map(|(iov, st)| mmsghdr(iov, unsafe { st.view_as::<libc::sockaddr_storage>() } as *mut _ as *mut _, namelen))
+        .collect();
+    // SAFETY: as in `sendmmsg`; the kernel writes the guest buffers (checked)
+    // and the address storage (ours).
+    let r = unsafe { libc::recvmmsg(fd, hdrs.as_mut_ptr(), hdrs.len() as libc::c_uint, flags, std::ptr::null_mut()) };
+    let n = cvt(r as isize)?;
+    Ok(hdrs[..n]
+        .iter()
+        .zip(names)
+        .map(|(h, st)| {
+            let len = h.msg_hdr.msg_namelen;
+            // SAFETY: the kernel initialised `len` bytes of the storage.
+            let from = (len > 0).then(|| unsafe { socket2::SockAddr::new(st, len) }.as_socket()).flatten();
+            Received { len: h.msg_len as usize, from, truncated: h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 }
+        })
+        .collect())
 }
 
 /// `accept4` with close-on-exec and, if asked, non-blocking set in the same call.

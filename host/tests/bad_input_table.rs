@@ -69,6 +69,13 @@ const ADDR: i64 = 1300; // 127.0.0.1:1
 const BAD_ADDRS: i64 = 1400; // malformed records, 32 bytes apart
 const OUT_ADDR: i64 = 2048; // room for 4 records
 const NAMES: i64 = 4096; // host names for addr_resolve, 1024 bytes apart
+                         // Four valid `dgram` records (each one iovec {DATA, 4}, to the connected
+                         // peer); high enough that 1024 records from here (the cap on a batch) pass
+                         // the end of memory.
+const DGRAMS: i64 = 24576;
+const DGRAM: i64 = 44;
+// Batches of four whose record 3 is bad (`bad_dgrams`), 256 bytes apart.
+const BAD_DGRAMS: i64 = 25600;
 
 /// The preview-1 functions that take socket fds, in the spec's notation.
 const P1_SOCKET_FNS: &str = "
@@ -140,6 +147,7 @@ fn size_of_pointee(ty: &str) -> i64 {
         "fd" | "u32" => 4,
         "u64" | "iovec" => 8,
         "addr" => 28,
+        "dgram" => DGRAM,
         other => panic!("unknown pointee type {other}"),
     }
 }
@@ -196,6 +204,7 @@ fn baseline(f: &SpecFn) -> Vec<Val> {
                 ("host", _) => NAME,
                 ("host_len", _) => 9,
                 (_, "*iovec") => IOV,
+                (_, "*dgram") => DGRAMS,
                 // One iovec; 4 bytes or 4 address records.
                 (_, _) if is_length(f, i) && f.params[i - 1].1 == "*iovec" => 1,
                 (_, _) if is_length(f, i) => 4,
@@ -243,6 +252,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             for &(v, why) in wrong {
                 add(format!("{p} = {why}"), &[(i, v)], NOTSOCK);
             }
+        } else if ty == "*dgram" {
+            dgram_cases(&f.name, &p, i, &mut add);
         } else if ty.starts_with('*') {
             let elem = size_of_pointee(ty);
             match length_of(f, i) {
@@ -306,7 +317,8 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
                 ("type", _) => &[1, 7, 0x105, -1],
                 ("flags", "accept") | (_, "sock_accept") if name.ends_with("flags") => &[1, 2, 8, 0x10004, -1],
                 (n, "recv" | "recv_from" | "sock_recv") if n.ends_with("flags") => &[4, 8, 0x10001, -1],
-                (n, "send" | "send_to" | "sock_send") if n.ends_with("flags") => &[1, 2, 0x8000, -1],
+                (n, "send" | "send_to" | "sock_send" | "send_batch") if n.ends_with("flags") => &[1, 2, 0x8000, -1],
+                ("flags", "recv_batch") => &[8, 0x10001, 0x10004, -1],
                 ("how", _) => &[0, 4, 0x103, -1],
                 ("port", _) => &[0x10000, -1],
                 // A boolean option is 0 or 1 (0x100 would be 0 as a u8).
@@ -341,6 +353,51 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
     }
 }
 
+/// One `dgram` record: `iovs_len` iovecs at `iovs`, to `addr` (all zero:
+/// the connected peer).
+fn dgram(iovs: i64, iovs_len: u32, addr: [u8; 28]) -> Vec<u8> {
+    [&(iovs as u32).to_le_bytes()[..], &iovs_len.to_le_bytes(), &addr, &[0; 8]].concat()
+}
+
+/// Batches of four records whose record 3 is bad: (what, record 3, errno,
+/// whether recv_batch reads it too: only send_batch reads the address).
+fn bad_dgrams() -> Vec<(&'static str, Vec<u8>, i32, bool)> {
+    let mut v = vec![
+        ("its iovs past the end of memory", dgram(MEM, 1, [0; 28]), FAULT, true),
+        ("its iovs straddling the end", dgram(MEM - 4, 1, [0; 28]), FAULT, true),
+        ("an iovec straddling the end", dgram(IOV_BAD_BUF, 1, [0; 28]), FAULT, true),
+        ("an iovec of length 0xFFFFFFFF", dgram(IOV_HUGE_LEN, 1, [0; 28]), FAULT, true),
+        ("iovs_len 1025 (past IOV_MAX)", dgram(0, 1025, [0; 28]), INVAL, true),
+    ];
+    for (why, rec) in bad_addrs() {
+        v.push((why, dgram(IOV, 1, rec), INVAL, false));
+    }
+    v
+}
+
+/// The cases of a `*dgram` array and its count. The count is capped at
+/// 1024 (as Linux caps vlen), so a huge count is the 1024 records from the
+/// pointer; a bad record 3 fails the whole call before anything moves (the
+/// final check of the queued bytes sees nothing sent or received).
+fn dgram_cases(func: &str, p: &str, i: usize, add: &mut impl FnMut(String, &[(usize, i64)], i32)) {
+    let n = i + 1;
+    add(format!("{p} at the end of memory"), &[(i, MEM)], FAULT);
+    add(format!("{p} straddling the end (records 1-3 outside)"), &[(i, MEM - DGRAM - 2)], FAULT);
+    add(format!("{p} 0xFFFFFFFF"), &[(i, -1)], FAULT);
+    add(format!("{p} + count wrapping"), &[(i, 0xFFFF_FFF0), (n, 1)], FAULT);
+    add(format!("{p} past the end, count 0"), &[(i, MEM + 1), (n, 0)], FAULT);
+    add(format!("{p} far out, count 0"), &[(i, -1), (n, 0)], FAULT);
+    add(format!("{p} at the end, count 0"), &[(i, MEM), (n, 0)], SUCCESS);
+    add(format!("{p}: count huge (0xFFFFFFFF) is 1024 records, past the end"), &[(n, -1)], FAULT);
+    add(format!("{p}: count 0x80000000 is 1024 records, past the end"), &[(n, 0x8000_0000)], FAULT);
+    for (k, (why, _, want, both)) in bad_dgrams().into_iter().enumerate() {
+        if !both && func != "send_batch" {
+            continue; // recv_batch writes the address, never reads it
+        }
+        add(format!("{p}: record 3 with {why}"), &[(i, BAD_DGRAMS + 256 * k as i64)], want);
+    }
+}
+
 /// What a call with an empty buffer at the very end of memory returns: the
 /// range is inside memory, so the call goes ahead.
 fn zero_length_result(f: &SpecFn, ptr: &str) -> i32 {
@@ -353,6 +410,8 @@ fn zero_length_result(f: &SpecFn, ptr: &str) -> i32 {
         ("recv" | "send" | "recv_from" | "sock_recv" | "sock_send", _) => SUCCESS,
         // Zero bytes on a connected TCP socket: Linux ignores the address.
         ("send_to", _) => SUCCESS,
+        // No message: nothing is sent or received, and the count is 0.
+        ("send_batch" | "recv_batch", _) => SUCCESS,
         // No value is shorter than the int the option takes.
         ("sockopt_set", "value") => INVAL,
         // Room for none of the value: nothing is written, as getsockopt with *optlen 0.
@@ -395,6 +454,11 @@ fn guest_module(cases: &[Case]) -> String {
     items += &data_segment(IOV_HUGE_LEN, &iovec(DATA as u32, u32::MAX));
     items += &data_segment(IOV_WRAP, &iovec(0xFFFF_FFF0, 0x20));
     items += &data_segment(ADDR, &addr_record(&"127.0.0.1:1".parse().unwrap()));
+    let good = dgram(IOV, 1, [0; 28]);
+    items += &data_segment(DGRAMS, &good.repeat(4));
+    for (k, (_, bad, _, _)) in bad_dgrams().iter().enumerate() {
+        items += &data_segment(BAD_DGRAMS + 256 * k as i64, &[good.repeat(3), bad.clone()].concat());
+    }
     for (k, (_, rec)) in bad_addrs().iter().enumerate() {
         items += &data_segment(BAD_ADDRS + 32 * k as i64, rec);
     }

@@ -7,7 +7,7 @@
 //! `close`, `bind`, ...: rustc gives foreign items that have a
 //! `wasm_import_module` a mangled symbol and sets the import name separately.
 
-use super::{Fd, RawAddr};
+use super::{Dgram, Fd, RawAddr};
 
 import_module! { "wasi_ephemeral_sock" {
     /// Opens a socket of `family` (1, 2) and `ty` (5 datagram, 6 stream) from `pool`.
@@ -81,6 +81,13 @@ import_module! { "wasi_ephemeral_sock" {
     pub fn fd_dup2(fd: Fd, to: u32) -> i32;
     /// A connected pair of Unix-domain sockets of `ty` (5 datagram, 6 stream).
     pub fn socketpair(ty: u8, ret_fd1: *mut Fd, ret_fd2: *mut Fd) -> i32;
+    /// Sends up to `count` (at most 1024) datagrams in one call; writes how
+    /// many were sent. Every destination is checked first: the first denied
+    /// one ends the batch (`notcapable` if it is the first).
+    pub fn send_batch(fd: Fd, msgs: *mut Dgram, count: u32, flags: u16, ret_count: *mut u32) -> i32;
+    /// Receives up to `count` (at most 1024) datagrams in one call; `flags`:
+    /// 1 peek, 2 waitall, 4 waitforone.
+    pub fn recv_batch(fd: Fd, msgs: *mut Dgram, count: u32, flags: u16, ret_count: *mut u32) -> i32;
 } }
 
 /// The few preview-1 functions the fd plumbing needs, declared here rather

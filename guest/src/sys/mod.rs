@@ -67,8 +67,10 @@ macro_rules! import_module {
     };
 }
 
+mod dgram;
 mod imports;
 pub mod opt;
+pub use dgram::{Dgram, RawIovec, DGRAM_TRUNCATED, RECV_WAITFORONE};
 pub(crate) use imports::p1;
 pub use imports::*;
 

@@ -39,6 +39,7 @@ fn spec_type(rust: &str) -> String {
     let base = |t: &str| match t {
         "Fd" => "fd".to_string(),
         "RawAddr" => "addr".to_string(),
+        "Dgram" => "dgram".to_string(),
         other => other.to_string(),
     };
     match rust.strip_prefix("*mut ").or_else(|| rust.strip_prefix("*const ")) {

@@ -7,6 +7,7 @@
 //! a call that fails leaves the socket as it was (no accepted connection or
 //! received datagram is lost to a bad out-pointer).
 
+mod batch;
 mod descriptors;
 pub mod io;
 pub mod sockopt;
@@ -206,7 +207,8 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         })
     })?;
     descriptors::add_to_linker(linker)?;
-    sockopt::add_to_linker(linker)
+    sockopt::add_to_linker(linker)?;
+    batch::add_to_linker(linker)
 }
 
 /// Reports whether `pool` grants looking `name` up; a denial is `notcapable`.

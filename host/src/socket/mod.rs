@@ -7,6 +7,7 @@
 //! in the kernel by a [`crate::filter::PeerFilter`], with the check here as
 //! a second line.
 
+mod batch;
 mod policy;
 mod readiness;
 mod wait;
@@ -264,15 +265,21 @@ impl Socket {
 
     /// Sends from `iov` to the connected peer, or to `to` (which the pool must grant).
     pub fn send(&self, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> Result<usize, Errno> {
-        if let (true, Some(_)) = (self.unix, to) {
+        if let Some(to) = to {
+            self.check_destination(to)?;
+        }
+        self.readiness.after(Direction::Write, sys::send(self.os.as_raw_fd(), iov, flags, to).map_err(Errno::from))
+    }
+
+    /// Checks a destination the guest named: refused on a Unix socket before
+    /// the pool is asked, else the pool's `send_to` check.
+    fn check_destination(&self, to: &SocketAddr) -> Result<(), Errno> {
+        if self.unix {
             // Linux: a destination on a connected Unix stream socket is
             // `EISCONN`; an inet one on a Unix datagram socket `EINVAL`.
             return Err(if self.kind == Kind::Stream { Errno::ISCONN } else { Errno::INVAL });
         }
-        if let Some(to) = to {
-            self.check_send_to(to)?;
-        }
-        self.readiness.after(Direction::Write, sys::send(self.os.as_raw_fd(), iov, flags, to).map_err(Errno::from))
+        self.check_send_to(to)
     }
 
     /// `SO_ERROR`: the pending error, cleared by reading it. `poll_oneoff`

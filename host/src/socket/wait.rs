@@ -54,7 +54,7 @@ impl Deadline {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! The user-space second line on its own: a socket built without its
     //! kernel filter, so denied datagrams and connections reach the host.
     use super::super::{Kind, Socket};
@@ -68,8 +68,9 @@ mod tests {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
+    /// Counts the denials reported (the batch tests use it too).
     #[derive(Default)]
-    struct Denials(AtomicUsize);
+    pub(in crate::socket) struct Denials(pub AtomicUsize);
 
     impl DecisionHook for Denials {
         fn decided(&self, d: &Decision<'_>) {
@@ -79,7 +80,8 @@ mod tests {
         }
     }
 
-    fn unfiltered(kind: Kind, denials: &Arc<Denials>) -> Socket {
+    /// A socket whose pool admits only 127.0.0.2, without the kernel filter.
+    pub(in crate::socket) fn unfiltered(kind: Kind, denials: &Arc<Denials>) -> Socket {
         let mut pool = Pool::new("t");
         pool.addr_rules.push(AddrRule::parse(Right::Accept, "127.0.0.2").unwrap());
         let hooks = Arc::new(Hooks::new(vec![denials.clone()]));
