@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use super::tcp::fd_conversions;
 use super::{each_addr, try_each, ToSocketAddrs};
-use crate::addr::Family;
+use crate::addr::{Family, RawAddr};
+use crate::error::cvt;
 use crate::pool::Pool;
 use crate::socket::{SockType, Socket};
+use crate::sys;
 
 /// A UDP socket, like [`std::net::UdpSocket`].
 ///
@@ -35,6 +37,14 @@ use crate::socket::{SockType, Socket};
 /// ```
 pub struct UdpSocket {
     inner: Socket,
+}
+
+/// The host takes at most this many datagrams per batch (Linux's `UIO_MAXIOV`).
+const MAX_BATCH: usize = 1024;
+
+/// A count for the ABI (at most [`MAX_BATCH`] here).
+fn len32(n: usize) -> u32 {
+    n as u32
 }
 
 /// The ABI's `interface` for an IPv4 group: the address's bytes in memory
@@ -105,6 +115,72 @@ impl UdpSocket {
             Some(a) => self.inner.send_to(buf, &a),
             None => Err(io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")),
         }
+    }
+
+    /// Sends each `(buf, to)` as one datagram, to `to` or, for `None`, the
+    /// connected peer, in one host call (one `sendmmsg`); at most 1024 per
+    /// call. Returns how many were sent, from the first: every destination
+    /// is checked against the pool before anything is sent, and the first
+    /// one it denies ends the batch there (if that is the first datagram,
+    /// the call fails with [`PermissionDenied`](io::ErrorKind::PermissionDenied)).
+    ///
+    /// ```no_run
+    /// # let socket = wasock::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let to = Some("127.0.0.1:9000".parse().unwrap());
+    /// let sent = socket.send_batch(&[(b"one", to), (b"two", to)])?;
+    /// assert_eq!(sent, 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn send_batch(&self, msgs: &[(&[u8], Option<SocketAddr>)]) -> io::Result<usize> {
+        let msgs = &msgs[..msgs.len().min(MAX_BATCH)];
+        let iovs: Vec<sys::RawIovec> =
+            msgs.iter().map(|(b, _)| sys::RawIovec { buf: b.as_ptr().cast_mut(), len: b.len() }).collect();
+        let mut recs: Vec<sys::Dgram> = msgs
+            .iter()
+            .zip(&iovs)
+            .map(|((_, to), iov)| sys::Dgram::new(iov, 1, to.map(RawAddr::from).unwrap_or_default()))
+            .collect();
+        let mut n = 0u32;
+        // SAFETY: each record points to one iovec of a live buffer (the host
+        // only reads it); `n` is a valid place for the count.
+        let r = unsafe { sys::send_batch(self.inner.as_raw_fd(), recs.as_mut_ptr(), len32(recs.len()), 0, &mut n) };
+        cvt(r, "send_batch to", msgs.first().and_then(|(_, to)| *to))?;
+        Ok(n as usize)
+    }
+
+    /// Receives up to `bufs.len()` datagrams (and at most `out.len()` and
+    /// 1024) in one host call (one `recvmmsg`), datagram `i` into `bufs[i]`
+    /// with its length and source in `out[i]`; a datagram longer than its
+    /// buffer is cut. Waits for the first datagram only (Linux's
+    /// `MSG_WAITFORONE`), then takes what is queued; returns how many.
+    ///
+    /// ```no_run
+    /// # let socket = wasock::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let mut storage = vec![[0u8; 1500]; 32];
+    /// let mut bufs: Vec<&mut [u8]> = storage.iter_mut().map(|b| &mut b[..]).collect();
+    /// let mut out = [(0, "0.0.0.0:0".parse().unwrap()); 32];
+    /// let n = socket.recv_batch(&mut bufs, &mut out)?;
+    /// for (len, from) in &out[..n] {
+    ///     println!("{len} bytes from {from}");
+    /// }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn recv_batch(&self, bufs: &mut [&mut [u8]], out: &mut [(usize, SocketAddr)]) -> io::Result<usize> {
+        let count = bufs.len().min(out.len()).min(MAX_BATCH);
+        let iovs: Vec<sys::RawIovec> =
+            bufs[..count].iter_mut().map(|b| sys::RawIovec { buf: b.as_mut_ptr(), len: b.len() }).collect();
+        let mut recs: Vec<sys::Dgram> = iovs.iter().map(|iov| sys::Dgram::new(iov, 1, RawAddr::default())).collect();
+        let mut n = 0u32;
+        // SAFETY: each record points to one iovec of a live, exclusively
+        // borrowed buffer; `n` is a valid place for the count.
+        let r = unsafe {
+            sys::recv_batch(self.inner.as_raw_fd(), recs.as_mut_ptr(), len32(count), sys::RECV_WAITFORONE, &mut n)
+        };
+        cvt(r, "recv_batch on", None)?;
+        for (o, rec) in out.iter_mut().zip(&recs[..n as usize]) {
+            *o = (rec.len as usize, rec.addr.to_socket_addr()?);
+        }
+        Ok(n as usize)
     }
 
     /// The address this socket is connected to.
