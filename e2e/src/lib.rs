@@ -44,6 +44,22 @@ pub fn module(suite: &str, name: &str) -> PathBuf {
     p
 }
 
+/// `c-tests/NAME.c` compiled natively with `cc` into `build/native/NAME`,
+/// for the suites that hold a guest's output to Linux's.
+pub fn native_c(name: &str) -> PathBuf {
+    let dir = workspace_root().join("build/native");
+    std::fs::create_dir_all(&dir).expect("create build/native");
+    let (src, bin) = (workspace_root().join(format!("c-tests/{name}.c")), dir.join(name));
+    let out = Command::new("cc")
+        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .output()
+        .expect("run cc");
+    assert!(out.status.success(), "cc {} failed:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+    bin
+}
+
 /// A port that was free on 127.0.0.1 a moment ago (for a guest server to bind).
 pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port()

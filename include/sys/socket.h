@@ -230,6 +230,10 @@ static __inline struct cmsghdr *__wasock_cmsg_nxthdr(const struct msghdr *__m,
     return (struct cmsghdr *)__next;
 }
 
+/* sendmmsg, recvmmsg and struct mmsghdr: wasi-libc declares them under
+ * _GNU_SOURCE (as glibc does) but its libc.a has no definitions;
+ * libwasock.a defines them (sdk/src/mmsg.c).  MSG_WAITFORONE is above. */
+
 /* ---- the functions wasi-libc hides (libwasock.a implements them) -------- */
 int socket(int, int, int);
 int socketpair(int, int, int, int[2]);
