@@ -175,6 +175,15 @@ static void blocking(int a, int b, const struct sockaddr_in *ba) {
     incoming(4, sizeof in_buf[0]);
     printf("blocking: recvmmsg 4 with 2 queued, SO_RCVTIMEO %s\n", res(recvmmsg(b, in_vec, 4, 0, NULL)));
     printf("blocking: recvmmsg 4 with none queued %s\n", res(recvmmsg(b, in_vec, 4, 0, NULL)));
+    /* recvmmsg's timeout is looked at only after datagrams arrive: with 2
+     * queued and not run out, the wait for a third goes on until SO_RCVTIMEO. */
+    struct timespec ts = {0, 50000000L};
+    outgoing(2, ba);
+    sendmmsg(a, out_vec, 2, 0);
+    incoming(4, sizeof in_buf[0]);
+    printf("blocking: recvmmsg 4 with 2 queued, timeout 50 ms %s\n", res(recvmmsg(b, in_vec, 4, 0, &ts)));
+    sendmmsg(a, out_vec, 2, 0);
+    printf("blocking: the same with MSG_WAITFORONE %s\n", res(recvmmsg(b, in_vec, 4, MSG_WAITFORONE, &ts)));
     struct timespec bad = {0, 1000000000L};
     printf("blocking: tv_nsec 1000000000 %s\n", res(recvmmsg(b, in_vec, 4, 0, &bad)));
     tv.tv_usec = 0;

@@ -91,6 +91,7 @@ int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags)
 static int recv_round(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags,
                       wasock_dgram_t *recs, uint32_t *got) {
     unsigned int n = vlen;
+    *got = 0; /* a failed round received nothing */
     int err = records(vec, &n, recs, 0);
     if (err != 0 || n == 0)
         return err;
