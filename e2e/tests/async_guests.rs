@@ -366,3 +366,27 @@ fn hyper_on_tokios_own_listener_answers_and_idles() {
     f.assert_success();
     assert!(f.stdout_has("done"), "{f}");
 }
+
+/// A non-blocking connect's "in progress" is `Connecting::InProgress`, not
+/// an errno to dig for: loopback connects start in progress (Linux answers
+/// `EINPROGRESS` even there), then finish connected or refused.
+#[test]
+fn nonblocking_connect_reports_in_progress() {
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let closed = format!("127.0.0.1:{}", free_port());
+    let denied = format!("127.0.0.1:{}", free_port());
+    let f = Guest::new("rust-tests", "connecting")
+        .allow("--allow-connect", &echo.to_string())
+        .allow("--allow-connect", &closed)
+        .arg(echo)
+        .arg(&closed)
+        .arg(&denied)
+        .run();
+    f.assert_success();
+    assert!(f.stdout_has(&format!("{echo}: in progress\n")), "{f}");
+    assert!(f.stdout_has(&format!("{echo}: echoed hello")), "{f}");
+    assert!(f.stdout_has(&format!("{closed}: in progress\n")), "{f}");
+    assert!(f.stdout_has("wait on closed: ConnectionRefused"), "{f}");
+    assert!(f.stdout_has("connect to denied: PermissionDenied"), "{f}");
+    assert!(f.stdout_has("connecting ok"), "{f}");
+}

@@ -95,8 +95,7 @@ async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::
 }
 
 async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStream> {
-    let sock = runtime::start_connect(pool, addr)?;
-    let stream = tnet::TcpStream::from_std(runtime::into_std_stream(sock))?;
+    let stream = tnet::TcpStream::from_std(runtime::start_connect(pool, addr)?)?;
     stream.writable().await?;
     runtime::finish_connect(&SockRef::from(&stream), addr)?;
     Ok(stream)
