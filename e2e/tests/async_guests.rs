@@ -393,3 +393,77 @@ fn nonblocking_connect_reports_in_progress() {
     assert!(f.stdout_has("connect to denied: PermissionDenied"), "{f}");
     assert!(f.stdout_has("connecting ok"), "{f}");
 }
+
+/// A native HTTP/1.1 server for ureq_get: keep-alive, `/hello`, `/echo`,
+/// `/slow` (answers after 2 s), 404 otherwise. Returns its address and a
+/// count of the connections it accepted.
+fn native_http_server() -> (SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    thread::spawn(move || {
+        for s in listener.incoming() {
+            count.fetch_add(1, Ordering::SeqCst);
+            thread::spawn(move || serve_http(s.unwrap()));
+        }
+    });
+    (addr, accepted)
+}
+
+/// Answers requests on `s` until the client closes it.
+fn serve_http(mut s: TcpStream) {
+    loop {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut byte).unwrap_or(0) == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8(head).unwrap().to_ascii_lowercase();
+        let len =
+            head.split("\r\n").find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+        let mut body = vec![0u8; len];
+        s.read_exact(&mut body).unwrap();
+        let path = head.split(' ').nth(1).unwrap().to_string();
+        let (status, reply) = match path.as_str() {
+            "/hello" => ("200 OK", b"hello from native\n".to_vec()),
+            "/echo" => ("200 OK", body),
+            "/slow" => {
+                thread::sleep(Duration::from_secs(2));
+                ("200 OK", b"late\n".to_vec())
+            }
+            _ => ("404 Not Found", b"not found\n".to_vec()),
+        };
+        let resp = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n", reply.len());
+        if s.write_all(resp.as_bytes()).and_then(|()| s.write_all(&reply)).is_err() {
+            return;
+        }
+    }
+}
+
+/// ureq 3 through wasock::ureq: `localhost` through the pool, a reused
+/// keep-alive connection, a POST body echoed, a 404, a timeout.
+#[test]
+fn ureq_client_fetches_from_native_server() {
+    let (addr, accepted) = native_http_server();
+    let f = Guest::new("rust-tests", "ureq_get")
+        .allow("--allow-connect", &addr.to_string())
+        .allow("--allow-resolve", "localhost")
+        .arg(addr.port())
+        .run();
+    f.assert_success();
+    for line in ["got hello twice", "echoed 100000 bytes", "404 as StatusCode(404)", "ureq ok"] {
+        assert!(f.stdout_has(line), "no {line:?}:\n{f}");
+    }
+    let waited: u64 =
+        f.stdout.split("timed out after ").nth(1).and_then(|r| r.split(' ').next()?.parse().ok()).unwrap();
+    assert!((300..2000).contains(&waited), "a 300 ms timeout took {waited} ms:\n{f}");
+    // The first agent's four requests share one pooled connection (it
+    // checks reuse with a peek); the timed-out agent opens the second.
+    let n = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(n, 2, "{n} connections:\n{f}");
+}
