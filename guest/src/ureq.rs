@@ -89,6 +89,8 @@ impl Resolver {
 }
 
 impl UreqResolver for Resolver {
+    // ureq's resolve timeout is not applied: the lookup is one blocking host
+    // call, and wasip1 has no thread to abandon a slow one on.
     fn resolve(&self, uri: &Uri, _config: &Config, _timeout: NextTimeout) -> Result<ResolvedSocketAddrs, Error> {
         let host_port = uri
             .scheme()
@@ -138,6 +140,10 @@ impl UreqTransport for Transport {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
         let timeout = timeout.for_write();
+        if timeout.after.is_zero() {
+            // The budget is spent; `not_zero` would read as "no timeout".
+            return Err(Error::Timeout(timeout.reason));
+        }
         self.stream.set_write_timeout(timeout.not_zero().map(|d| *d))?;
         let output = &self.buffers.output()[..amount];
         self.stream.write_all(output).map_err(|e| timeout_or(e, &timeout))
