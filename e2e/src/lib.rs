@@ -323,6 +323,18 @@ impl Running {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// The host process's CPU time so far (user + system), from
+    /// /proc/PID/stat: what an idle guest must not use up (async_guests.rs,
+    /// http_guests.rs).
+    pub fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // USER_HZ, the unit of these fields, is 100 on Linux.
+        Duration::from_millis(ticks * 10)
+    }
 }
 
 /// The open fds of a process (`"self"` or a pid): number -> what it points

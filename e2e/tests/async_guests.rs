@@ -1,7 +1,8 @@
 //! End-to-end tests of async Rust guests under `wasock run`, against native
 //! peers on loopback: rust-tests/src/bin/tokio_echo.rs (tokio's
-//! current_thread runtime on `wasock::tokio`), tokio_client.rs and mio_echo.rs
-//! (`wasock::mio`).
+//! current_thread runtime on `wasock::tokio`), tokio_client.rs, mio_echo.rs
+//! (`wasock::mio`) and connecting.rs (the non-blocking connect under both).
+//! HTTP guests are in http_guests.rs.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -103,16 +104,6 @@ fn tokio_echo_serves_concurrent_clients_and_survives_resets() {
     }
 }
 
-/// The host process's CPU time so far (user + system), from /proc/PID/stat.
-fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    // USER_HZ, the unit of these fields, is 100 on Linux.
-    Duration::from_millis(ticks * 10)
-}
-
 /// The CPU time tokio_echo (run with `extra` arguments) uses in 1.5 s with
 /// 5 connections open and idle, after one echo each.
 fn idle_cpu(extra: &[&str]) -> Duration {
@@ -130,9 +121,9 @@ fn idle_cpu(extra: &[&str]) -> Duration {
         .collect();
     thread::sleep(Duration::from_millis(200));
 
-    let before = cpu_time(g.pid());
+    let before = g.cpu_time();
     thread::sleep(Duration::from_millis(1500));
-    let used = cpu_time(g.pid()) - before;
+    let used = g.cpu_time() - before;
     println!("idle tokio server {extra:?}, {CONNECTIONS} open connections: {used:?} CPU in 1.5 s");
 
     drop(streams);
@@ -204,7 +195,34 @@ fn tokio_client_resolves_echoes_and_times_out() {
         .run();
     f.assert_success();
     assert!(f.stdout_has(&format!("echoed {} bytes", 1 << 20)), "{f}");
+    // The names std's own trait cannot resolve on wasip1, through wasock::net::Pooled.
+    let resolved = f.stdout.lines().find(|l| l.starts_with("std trait resolved ")).unwrap_or_default();
+    assert!(resolved.contains(&format!("127.0.0.1:{}", echo.port())), "{f}");
     let waited: u64 =
         f.stdout.split("timed out after ").nth(1).and_then(|r| r.split(' ').next()?.parse().ok()).unwrap();
     assert!(waited < 2000, "a 300 ms timeout took {waited} ms:\n{f}");
+}
+
+/// A non-blocking connect's "in progress" is `Connecting::InProgress`, not
+/// an errno to dig for: loopback connects start in progress (Linux answers
+/// `EINPROGRESS` even there), then finish connected or refused.
+#[test]
+fn nonblocking_connect_reports_in_progress() {
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let closed = format!("127.0.0.1:{}", free_port());
+    let denied = format!("127.0.0.1:{}", free_port());
+    let f = Guest::new("rust-tests", "connecting")
+        .allow("--allow-connect", &echo.to_string())
+        .allow("--allow-connect", &closed)
+        .arg(echo)
+        .arg(&closed)
+        .arg(&denied)
+        .run();
+    f.assert_success();
+    assert!(f.stdout_has(&format!("{echo}: in progress\n")), "{f}");
+    assert!(f.stdout_has(&format!("{echo}: echoed hello")), "{f}");
+    assert!(f.stdout_has(&format!("{closed}: in progress\n")), "{f}");
+    assert!(f.stdout_has("wait on closed: ConnectionRefused"), "{f}");
+    assert!(f.stdout_has("connect to denied: PermissionDenied"), "{f}");
+    assert!(f.stdout_has("connecting ok"), "{f}");
 }

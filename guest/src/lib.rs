@@ -139,6 +139,8 @@ mod sockref;
 pub mod sys;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+#[cfg(feature = "ureq")]
+pub mod ureq;
 
 pub use addr::Family;
 pub use error::Errno;

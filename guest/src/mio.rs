@@ -48,8 +48,7 @@ pub fn connect(addr: SocketAddr) -> io::Result<mnet::TcpStream> {
 
 /// [`connect`] with a socket from `pool`.
 pub fn connect_in(pool: &Pool, addr: SocketAddr) -> io::Result<mnet::TcpStream> {
-    let sock = runtime::start_connect(pool, &addr)?;
-    Ok(mnet::TcpStream::from_std(runtime::into_std_stream(sock)))
+    Ok(mnet::TcpStream::from_std(runtime::start_connect(pool, &addr)?))
 }
 
 /// The outcome of a [`connect`] once mio has reported the stream writable:

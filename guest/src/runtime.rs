@@ -5,7 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 
 use crate::addr::Family;
-use crate::error::Errno;
+use crate::net::connecting;
 use crate::pool::Pool;
 use crate::socket::{SockType, Socket};
 
@@ -19,25 +19,19 @@ pub(crate) fn hand_over(sock: &Socket) -> io::Result<()> {
 }
 
 /// Opens a stream socket from `pool`, hands it over and starts connecting
-/// to `addr` without waiting: the caller waits for writability, then calls
-/// [`finish_connect`].
-pub(crate) fn start_connect(pool: &Pool, addr: &SocketAddr) -> io::Result<Socket> {
+/// to `addr` without waiting: the caller waits for writability (whether the
+/// connect is already done or [in progress](crate::net::Connecting)), then
+/// calls [`finish_connect`].
+pub(crate) fn start_connect(pool: &Pool, addr: &SocketAddr) -> io::Result<std::net::TcpStream> {
     let sock = Socket::new_in(pool, Family::of(addr), SockType::Stream)?;
     hand_over(&sock)?;
-    match sock.connect(addr) {
-        Err(e) if !matches!(Errno::of(&e), Some(Errno::INPROGRESS | Errno::AGAIN)) => Err(e),
-        _ => Ok(sock),
-    }
+    Ok(connecting::start(sock, addr)?.into_stream().into())
 }
 
 /// The outcome of a connect once the socket has been reported writable:
-/// the pending error (`ConnectionRefused`, ...) if there is one. Writable
-/// with nothing pending means connected; the peer address confirms it.
+/// `Ok` when connected, else the connect's error (`ConnectionRefused`, ...).
 pub(crate) fn finish_connect(sock: &Socket, addr: &SocketAddr) -> io::Result<()> {
-    if let Some(e) = sock.take_errno()? {
-        return Err(e.error("connect to", Some(*addr)));
-    }
-    sock.peer_addr().map(drop)
+    connecting::finish(sock, addr)
 }
 
 /// Resolves `addr` through `pool` (the default pool when `None`) into the

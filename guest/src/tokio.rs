@@ -48,6 +48,16 @@
 //!
 //! Every function here that makes a tokio socket must run inside a tokio
 //! runtime, as tokio's own `from_std` must.
+//!
+//! What else works on wasip1 (checked with tokio 1.54; README.md, "Async",
+//! has the whole list and the TLS build variables): the features `rt`
+//! (`current_thread`), `net`, `io-util`, `time`, `macros` and `sync`, and
+//! hyper 1.x over either listener. `rt-multi-thread` builds but its runtime
+//! panics (no threads), as do `tokio::fs` and `spawn_blocking` (they need
+//! the blocking pool); `process` and `signal` are empty; tokio has no
+//! `TcpSocket` or `UdpSocket` there. A connect is started with
+//! [`TcpStream::connect_nonblocking`](crate::net::TcpStream::connect_nonblocking),
+//! whose [`Connecting`](crate::net::Connecting) says "in progress" without an errno.
 
 use std::io;
 use std::net::SocketAddr;
@@ -95,8 +105,7 @@ async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::
 }
 
 async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStream> {
-    let sock = runtime::start_connect(pool, addr)?;
-    let stream = tnet::TcpStream::from_std(runtime::into_std_stream(sock))?;
+    let stream = tnet::TcpStream::from_std(runtime::start_connect(pool, addr)?)?;
     stream.writable().await?;
     runtime::finish_connect(&SockRef::from(&stream), addr)?;
     Ok(stream)

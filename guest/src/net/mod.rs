@@ -23,10 +23,14 @@ use std::io;
 
 pub use std::net::{AddrParseError, IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6};
 
+pub(crate) mod connecting;
+mod interop;
 mod lookup;
 mod tcp;
 mod udp;
 
+pub use connecting::Connecting;
+pub use interop::{Pooled, StdAddrs};
 pub use lookup::{lookup_host, lookup_host_in, LookupHost, ToSocketAddrs};
 pub use tcp::{Incoming, TcpListener, TcpStream};
 pub use udp::UdpSocket;

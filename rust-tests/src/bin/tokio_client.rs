@@ -6,11 +6,16 @@
 //! `localhost:ECHO_PORT` (resolved through the pool), sends BYTES bytes
 //! while reading their echo, then connects to SILENT_ADDR (a server that
 //! never writes) and checks that a 300 ms `timeout` on a read elapses.
-//! Prints `echoed N bytes` and `timed out after MS ms`.
+//! Prints `echoed N bytes` and `timed out after MS ms`. Between the two it
+//! resolves `localhost:ECHO_PORT` through std's `ToSocketAddrs` trait on
+//! `wasock::net::Pooled` (prints `std trait resolved ADDRS`), and it reaches
+//! SILENT_ADDR through `wasock::net::StdAddrs`, as generic std code would.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wasock::net::{Pooled, StdAddrs};
 use wasock_rust_tests::{addr_arg, arg, ensure, say, Res};
 
 #[tokio::main(flavor = "current_thread")]
@@ -33,7 +38,12 @@ async fn main() -> Res {
     ensure!(back == sent, "{} bytes came back, not the {len} sent", back.len());
     say(format!("echoed {len} bytes"));
 
-    let mut quiet = wasock::tokio::connect(silent).await?;
+    // std's trait with wasock's resolution: the name goes to the pool.
+    let resolved: Vec<SocketAddr> = std_trait_addrs(Pooled::new(("localhost", echo_port)))?;
+    ensure!(resolved.contains(&SocketAddr::from(([127, 0, 0, 1], echo_port))), "localhost gave {resolved:?}");
+    say(format!("std trait resolved {resolved:?}"));
+
+    let mut quiet = wasock::tokio::connect(StdAddrs(silent)).await?;
     let start = Instant::now();
     let mut buf = [0u8; 16];
     let read = tokio::time::timeout(Duration::from_millis(300), quiet.read(&mut buf)).await;
@@ -42,4 +52,9 @@ async fn main() -> Res {
     ensure!(waited >= Duration::from_millis(300), "the timeout fired early, after {waited:?}");
     say(format!("timed out after {} ms", waited.as_millis()));
     Ok(())
+}
+
+/// What code generic over std's trait does with an address.
+fn std_trait_addrs(addr: impl std::net::ToSocketAddrs) -> std::io::Result<Vec<SocketAddr>> {
+    Ok(addr.to_socket_addrs()?.collect())
 }
