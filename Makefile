@@ -77,7 +77,7 @@ include hardening.mk
 # async features off WASI, which no suite builds (a few seconds).
 test: setup host guests
 	@mkdir -p $(BUILD)
-	$(CARGO) check -q -p wasock --features tokio,mio --all-targets
+	$(CARGO) check -q -p wasock --features tokio,mio,ureq --all-targets
 	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee $(BUILD)/test.log
 	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "total: %d passed, %d failed\n", p, f }' $(BUILD)/test.log
 
