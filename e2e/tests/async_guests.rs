@@ -81,6 +81,7 @@ fn tokio_echo_serves_concurrent_clients_and_survives_resets() {
     let reset = TcpStream::connect(addr).unwrap();
     let local = reset.local_addr().unwrap();
     assert_eq!(g.expect_line("accepted "), local.to_string(), "accept gives the real peer address");
+    assert_eq!(g.expect_line("sock_ref peer "), local.to_string(), "SocketExt::sock_ref reaches the peer address");
     set_linger_zero(&reset).unwrap();
     drop(reset);
     let failed = g.expect_line(&format!("failed {local}: "));

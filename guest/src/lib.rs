@@ -146,4 +146,4 @@ pub use addr::Family;
 pub use error::Errno;
 pub use pool::Pool;
 pub use socket::{RecvFlags, SockType, Socket};
-pub use sockref::SockRef;
+pub use sockref::{SockRef, SocketExt};

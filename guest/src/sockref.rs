@@ -49,6 +49,33 @@ impl Deref for SockRef<'_> {
     }
 }
 
+/// The extension trait for sockets that other crates own (std, tokio and
+/// mio sockets on `wasm32-wasip1` answer "unsupported" for addresses and
+/// options): `stream.sock_ref()` gives every [`Socket`] method on them
+/// (`peer_addr`, `local_addr`, `set_nodelay`, keepalive, buffer sizes, ...).
+/// The methods have a name of their own because the runtimes' inherent
+/// `peer_addr` and friends would otherwise shadow them.
+///
+/// ```no_run
+/// use wasock::SocketExt;
+/// # fn demo(stream: &std::net::TcpStream) -> std::io::Result<()> {
+/// stream.sock_ref().set_nodelay(true)?;
+/// println!("talking to {}", stream.sock_ref().peer_addr()?);
+/// # Ok(())
+/// # }
+/// ```
+pub trait SocketExt: AsFd {
+    /// A borrowed [`Socket`] view of this socket (see [`SockRef`]).
+    fn sock_ref(&self) -> SockRef<'_>
+    where
+        Self: Sized,
+    {
+        SockRef::from(self)
+    }
+}
+
+impl<S: AsFd> SocketExt for S {}
+
 impl fmt::Debug for SockRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("SockRef").field(&*self.sock).finish()

@@ -18,6 +18,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
+use wasock::SocketExt;
 use wasock_rust_tests::{addr_arg, arg, ensure, say, Res};
 
 #[tokio::main(flavor = "current_thread")]
@@ -41,6 +42,8 @@ async fn main() -> Res {
     for _ in 0..connections {
         let (stream, peer) = listener.accept().await?;
         say(format!("accepted {peer}"));
+        // The extension trait reaches what tokio's stream cannot on wasip1.
+        say(format!("sock_ref peer {}", stream.sock_ref().peer_addr()?));
         tasks.spawn(async move {
             match echo(stream).await {
                 Ok(n) => say(format!("closed {peer} after {n} bytes")),
