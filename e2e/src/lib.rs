@@ -45,8 +45,21 @@ pub fn module(suite: &str, name: &str) -> PathBuf {
 }
 
 /// `c-tests/NAME.c` compiled natively with `cc` into `build/native/NAME`,
-/// for the suites that hold a guest's output to Linux's.
+/// for the suites that hold a guest's output to Linux's. Compiled once per
+/// test process, so tests running side by side never run a binary that
+/// another is still writing.
 pub fn native_c(name: &str) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<(String, PathBuf)>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, bin)) = built.iter().find(|(n, _)| n == name) {
+        return bin.clone();
+    }
+    let bin = compile_native(name);
+    built.push((name.to_string(), bin.clone()));
+    bin
+}
+
+fn compile_native(name: &str) -> PathBuf {
     let dir = workspace_root().join("build/native");
     std::fs::create_dir_all(&dir).expect("create build/native");
     let (src, bin) = (workspace_root().join(format!("c-tests/{name}.c")), dir.join(name));

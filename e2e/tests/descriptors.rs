@@ -4,24 +4,9 @@
 //! host's own fds while a guest makes and closes thousands of descriptors.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
-use wasock_e2e::{open_fds, Guest};
-
-/// `c-tests/descriptors.c` compiled natively (once per test binary).
-fn native_binary() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("descriptors-native");
-    let status = Command::new("cc")
-        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-o"])
-        .arg(&out)
-        .arg(root.join("c-tests/descriptors.c"))
-        .status()
-        .expect("cc runs");
-    assert!(status.success(), "cc could not build c-tests/descriptors.c natively");
-    out
-}
+use wasock_e2e::{native_c, open_fds, Guest};
 
 fn loopback_guest() -> Guest {
     Guest::new("c-tests", "descriptors").allow("--allow-bind", "127.0.0.1:*").allow("--allow-connect", "127.0.0.1:*")
@@ -37,7 +22,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] =
 
 #[test]
 fn descriptors_behave_as_on_linux() {
-    let native = Command::new(native_binary()).output().expect("the native build runs");
+    let native = Command::new(native_c("descriptors")).output().expect("the native build runs");
     let native_out = String::from_utf8_lossy(&native.stdout).into_owned();
     assert!(native.status.success(), "natively:\n{native_out}\n{}", String::from_utf8_lossy(&native.stderr));
     let guest = loopback_guest().run();

@@ -8,34 +8,8 @@
 //! timing of a timeout is printed as "waited >= 140 ms", not in ms, and
 //! nothing prints fd numbers or ports.
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
-
-const SOURCE: &str = "c-tests/linux_io.c";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The native build, compiled once per test run.
-fn native() -> &'static PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let dir = root().join("build/native");
-        std::fs::create_dir_all(&dir).unwrap();
-        let bin = dir.join("linux_io");
-        let out = Command::new("cc")
-            .args(["-Wall", "-Wextra", "-Werror", "-O2", "-o"])
-            .arg(&bin)
-            .arg(root().join(SOURCE))
-            .output()
-            .expect("run cc");
-        assert!(out.status.success(), "cc {SOURCE} failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        bin
-    })
-}
 
 fn run(mut cmd: Command, what: &str) -> Vec<String> {
     let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect(what);
@@ -60,7 +34,7 @@ fn run(mut cmd: Command, what: &str) -> Vec<String> {
 
 /// Runs one section natively and as a guest; the outputs must be identical.
 fn agree(section: &str) {
-    let mut n = Command::new(native());
+    let mut n = Command::new(wasock_e2e::native_c("linux_io"));
     n.arg(section);
     let linux = run(n, "the native build");
     let mut g = Command::new(wasock_e2e::host_binary());
