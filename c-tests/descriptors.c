@@ -19,29 +19,12 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
-
-static const char *errname(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case EAGAIN: return "EAGAIN";
-    case EPIPE: return "EPIPE";
-    case EISCONN: return "EISCONN";
-    case ENOTCONN: return "ENOTCONN";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-    case EMFILE: return "EMFILE";
-    case ENOTSOCK: return "ENOTSOCK";
-    default: return "another errno";
-    }
-}
+#include "oracle.h"
 
 /* Prints "WHAT: -1 ENAME" or "WHAT: ok" for a call's result. */
 static void show(const char *what, long r) {
     if (r < 0)
-        printf("%s: -1 %s\n", what, errname(errno));
+        printf("%s: -1 %s\n", what, err_name(errno));
     else
         printf("%s: ok\n", what);
     fflush(stdout);
@@ -72,7 +55,7 @@ static const char *got(int fd) {
     static char buf[64];
     ssize_t n = read(fd, buf, sizeof buf - 1);
     if (n < 0)
-        return errname(errno);
+        return err_name(errno);
     buf[n] = '\0';
     return n == 0 ? "(EOF)" : buf;
 }
@@ -143,9 +126,9 @@ static void dup2_and_dup3(void) {
     show("dup2 onto -1", dup2(c, -1));
     show("dup2 onto a huge fd", dup2(c, 1 << 30));
     int f = fcntl(c, F_DUPFD, 40);
-    printf("F_DUPFD 40: %s\n", f >= 40 ? "at or above 40" : errname(errno));
+    printf("F_DUPFD 40: %s\n", f >= 40 ? "at or above 40" : err_name(errno));
     int g = fcntl(c, F_DUPFD_CLOEXEC, 40);
-    printf("F_DUPFD_CLOEXEC 40: %s\n", g > f ? "the next one up" : errname(errno));
+    printf("F_DUPFD_CLOEXEC 40: %s\n", g > f ? "the next one up" : err_name(errno));
     close(f);
     int h = fcntl(c, F_DUPFD, 40);
     printf("F_DUPFD 40 again: %s\n", h == f ? "reuses the lowest free" : "another");

@@ -22,20 +22,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-static const char *err_name(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case ECONNRESET: return "ECONNRESET";
-    case EINPROGRESS: return "EINPROGRESS";
-    case EINVAL: return "EINVAL";
-    case ENOTCONN: return "ENOTCONN";
-    case EPIPE: return "EPIPE";
-    default: return "other";
-    }
-}
+#include "oracle.h"
 
 /* revents as "POLLIN|POLLRDNORM|..." in a fixed order, "0" for none (in one
  * of four buffers, so one printf can show several). */
@@ -64,22 +51,6 @@ static const char *ev_names(int ev) {
 }
 
 /* A call's result: the count, or "-1 ENAME". */
-static const char *res(long r) {
-    static char buf[2][48];
-    static int k;
-    k ^= 1;
-    if (r < 0)
-        snprintf(buf[k], sizeof buf[k], "-1 %s", err_name(errno));
-    else
-        snprintf(buf[k], sizeof buf[k], "%ld", r);
-    return buf[k];
-}
-
-static void die(const char *what) {
-    printf("FATAL: %s: %s\n", what, err_name(errno));
-    exit(1);
-}
-
 static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

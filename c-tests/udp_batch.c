@@ -22,36 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "oracle.h"
+
 #define N 32
-
-static const char *err_name(int e) {
-    switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EINVAL: return "EINVAL";
-    case EMSGSIZE: return "EMSGSIZE";
-    case EDESTADDRREQ: return "EDESTADDRREQ";
-#ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
-#endif
-    default: return "other";
-    }
-}
-
-static const char *res(long r) {
-    static char buf[2][48];
-    static int k;
-    k ^= 1;
-    if (r < 0)
-        snprintf(buf[k], sizeof buf[k], "-1 %s", err_name(errno));
-    else
-        snprintf(buf[k], sizeof buf[k], "%ld", r);
-    return buf[k];
-}
-
-static void die(const char *what) {
-    printf("FATAL: %s: %s\n", what, err_name(errno));
-    exit(1);
-}
 
 /* A UDP socket bound to 127.0.0.1 on an ephemeral port; its address in *a. */
 static int udp(struct sockaddr_in *a) {

@@ -55,3 +55,31 @@ pub fn expect_err<T: Debug>(r: io::Result<T>, kind: io::ErrorKind, what: &str) -
 pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }
+
+/// wasock's tokio listener, or tokio's own over a wasock socket (what
+/// `axum::serve` and hyper's examples accept with): the async programs take
+/// `tokio-accept` to pick the second.
+pub enum Listener {
+    Wasock(wasock::tokio::TcpListener),
+    Tokio(tokio::net::TcpListener),
+}
+
+impl Listener {
+    pub async fn bind(addr: SocketAddr, tokio_accept: bool) -> io::Result<Listener> {
+        if !tokio_accept {
+            return Ok(Listener::Wasock(wasock::tokio::TcpListener::bind(addr).await?));
+        }
+        let listener = wasock::net::TcpListener::bind(addr)?;
+        listener.socket().set_nonblocking(true)?;
+        listener.socket().set_edge_triggered(true)?;
+        Ok(Listener::Tokio(tokio::net::TcpListener::from_std(listener.into())?))
+    }
+
+    /// The next connection; tokio's own accept reports the peer as `0.0.0.0:0` on wasip1.
+    pub async fn accept(&self) -> io::Result<(tokio::net::TcpStream, SocketAddr)> {
+        match self {
+            Listener::Wasock(l) => l.accept().await,
+            Listener::Tokio(l) => l.accept().await,
+        }
+    }
+}

@@ -19,9 +19,8 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-use wasock_rust_tests::{addr_arg, arg, say, Res};
+use wasock_rust_tests::{addr_arg, arg, say, Listener, Res};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Res {
@@ -59,29 +58,4 @@ async fn respond(req: Request<Incoming>, peer: SocketAddr) -> Result<Response<Fu
     let mut resp = Response::new(Full::new(body));
     *resp.status_mut() = status;
     Ok(resp)
-}
-
-/// wasock's listener, or tokio's own over a wasock socket.
-enum Listener {
-    Wasock(wasock::tokio::TcpListener),
-    Tokio(tokio::net::TcpListener),
-}
-
-impl Listener {
-    async fn bind(addr: SocketAddr, tokio_accept: bool) -> std::io::Result<Listener> {
-        if !tokio_accept {
-            return Ok(Listener::Wasock(wasock::tokio::TcpListener::bind(addr).await?));
-        }
-        let listener = wasock::net::TcpListener::bind(addr)?;
-        listener.socket().set_nonblocking(true)?;
-        listener.socket().set_edge_triggered(true)?;
-        Ok(Listener::Tokio(tokio::net::TcpListener::from_std(listener.into())?))
-    }
-
-    async fn accept(&self) -> std::io::Result<(TcpStream, SocketAddr)> {
-        match self {
-            Listener::Wasock(l) => l.accept().await,
-            Listener::Tokio(l) => l.accept().await,
-        }
-    }
 }

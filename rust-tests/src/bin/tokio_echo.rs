@@ -12,14 +12,13 @@
 //! is handed over edge-triggered, the accepted sockets as the host makes them.
 
 use std::io::ErrorKind;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use wasock::SocketExt;
-use wasock_rust_tests::{addr_arg, arg, ensure, say, Res};
+use wasock_rust_tests::{addr_arg, arg, ensure, say, Listener, Res};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Res {
@@ -56,31 +55,6 @@ async fn main() -> Res {
     }
     say("done");
     Ok(())
-}
-
-/// wasock's listener, or tokio's own over a wasock socket.
-enum Listener {
-    Wasock(wasock::tokio::TcpListener),
-    Tokio(tokio::net::TcpListener),
-}
-
-impl Listener {
-    async fn bind(addr: SocketAddr, tokio_accept: bool) -> std::io::Result<Listener> {
-        if !tokio_accept {
-            return Ok(Listener::Wasock(wasock::tokio::TcpListener::bind(addr).await?));
-        }
-        let listener = wasock::net::TcpListener::bind(addr)?;
-        listener.socket().set_nonblocking(true)?;
-        listener.socket().set_edge_triggered(true)?;
-        Ok(Listener::Tokio(tokio::net::TcpListener::from_std(listener.into())?))
-    }
-
-    async fn accept(&self) -> std::io::Result<(TcpStream, SocketAddr)> {
-        match self {
-            Listener::Wasock(l) => l.accept().await,
-            Listener::Tokio(l) => l.accept().await,
-        }
-    }
 }
 
 /// Echoes until EOF; returns the bytes echoed.

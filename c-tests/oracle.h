@@ -1,0 +1,59 @@
+/*
+ * Helpers for the C programs that are built both natively (gcc, on Linux)
+ * and as guests, and whose outputs the e2e suites compare line for line:
+ * errno values are printed by name, since WASI's numbers are not Linux's.
+ */
+#ifndef WASOCK_ORACLE_H
+#define WASOCK_ORACLE_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* errno's name ("0" for none); one list for every oracle program. */
+static inline const char *err_name(int e) {
+    switch (e) {
+    case 0: return "0";
+    case EAGAIN: return "EAGAIN";
+    case EBADF: return "EBADF";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case ECONNRESET: return "ECONNRESET";
+    case EDESTADDRREQ: return "EDESTADDRREQ";
+    case EINPROGRESS: return "EINPROGRESS";
+    case EINVAL: return "EINVAL";
+    case EISCONN: return "EISCONN";
+    case EMFILE: return "EMFILE";
+    case EMSGSIZE: return "EMSGSIZE";
+    case ENOTCONN: return "ENOTCONN";
+    case ENOTSOCK: return "ENOTSOCK";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+    case EPIPE: return "EPIPE";
+#ifdef ENOTCAPABLE
+    case ENOTCAPABLE: return "ENOTCAPABLE";
+#endif
+    default: return "another errno";
+    }
+}
+
+/* A call's result: the count, or "-1 ENAME" (two buffers, so one printf
+ * can show two results). */
+static inline const char *res(long r) {
+    static char buf[2][48];
+    static int k;
+    k ^= 1;
+    if (r < 0)
+        snprintf(buf[k], sizeof buf[k], "-1 %s", err_name(errno));
+    else
+        snprintf(buf[k], sizeof buf[k], "%ld", r);
+    return buf[k];
+}
+
+/* Ends the program when the scenario itself cannot be set up. */
+static inline void die(const char *what) {
+    printf("FATAL: %s: %s\n", what, err_name(errno));
+    exit(1);
+}
+
+#endif
