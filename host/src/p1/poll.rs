@@ -62,6 +62,8 @@ struct SocketSub {
     guest_fd: i32,
     fd: RawFd,
     write: bool,
+    /// The socket is edge-triggered: reporting it changes its state.
+    edge: bool,
 }
 
 impl SocketSub {
@@ -143,8 +145,8 @@ fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, E
                 let bad = |error| Event { userdata, error, kind, nbytes: 0, flags: 0, socket: None };
                 match st.table.get(fd) {
                     Ok(Entry::Socket(s)) => {
-                        let sub =
-                            SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write: kind == EVENTTYPE_FD_WRITE };
+                        let (write, edge) = (kind == EVENTTYPE_FD_WRITE, s.readiness().is_edge());
+                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write, edge };
                         if s.readiness().watches(sub.direction()) {
                             plan.sockets.push(sub);
                         } else {
@@ -401,8 +403,7 @@ pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32
         };
         // An edge-triggered socket is not watched again in a direction
         // reported now until an operation there answers `again`.
-        for i in ready.iter().filter_map(|e| e.socket) {
-            let sub = &plan.sockets[i];
+        for sub in ready.iter().filter_map(|e| e.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge) {
             if let Ok(s) = st.table.socket(sub.guest_fd) {
                 s.readiness().reported(sub.direction());
             }
