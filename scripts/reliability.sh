@@ -137,7 +137,7 @@ left_open=$(sum_matching '^faults\.dies_with_sockets_open\..*\.sockets_left_open
     echo
     echo "An attacker holding the guest, and hostile peers on other loopback addresses, against the"
     echo "pool (\`e2e/tests/hostile.rs\` with \`c-tests/hostile.c\`, \`host/tests/contract.rs\`, and the"
-    echo "\`pool_not_widened\` faults above). Each test fails on the host before the fix it names."
+    echo "\`pool_not_widened\` faults above). Each test fails on the host before the fix it names (a control row shows what must keep working)."
     echo
     echo "| class | attack | what holds | test | result |"
     echo "| --- | --- | --- | --- | --- |"
