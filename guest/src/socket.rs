@@ -363,7 +363,9 @@ impl Socket {
         let r =
             unsafe { sys::recv_from(self.raw(), buf.as_mut_ptr(), len32(buf.len()), flags.raw(), &mut n, &mut raw) };
         Errno::check(r).map_err(|e| self.fail_local(e, "recv_from on"))?;
-        Ok((n as usize, raw.to_socket_addr()?))
+        // A stream has no source (an all-zero record): its peer is the source.
+        let from = if raw.family == 0 { self.peer_addr()? } else { raw.to_socket_addr()? };
+        Ok((n as usize, from))
     }
 
     /// Sends `buf` (on a datagram socket: as one datagram to the connected peer).

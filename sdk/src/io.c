@@ -90,13 +90,11 @@ static ssize_t do_recv(int fd, void *buf, size_t len, int flags, wasock_addr_t *
     return err ? __wasock_fail(err) : (ssize_t)n;
 }
 
-/* The source of what recvfrom() received.  A stream has no source: Linux
- * sets the length to 0 and leaves the buffer alone.  (The host gives a stream
- * socket's peer, which the Rust guest crate's recv_from relies on.) */
-static void source_out(int fd, const wasock_addr_t *from, struct sockaddr *addr, socklen_t *addrlen) {
-    int type = SOCK_DGRAM;
-    (void)__wasock_fdstat(fd, &type, NULL);
-    if (type == SOCK_STREAM)
+/* The source of what recvfrom() received.  A stream has no source (the host
+ * writes an all-zero record): Linux sets the length to 0 and leaves the
+ * buffer alone. */
+static void source_out(const wasock_addr_t *from, struct sockaddr *addr, socklen_t *addrlen) {
+    if (from->family == 0)
         *addrlen = 0;
     else
         __wasock_addr_out(from, addr, addrlen);
@@ -115,7 +113,7 @@ ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags,
     wasock_addr_t from = {0};
     ssize_t r = do_recv(fd, buf, len, flags, &from);
     if (r >= 0)
-        source_out(fd, &from, addr, addrlen);
+        source_out(&from, addr, addrlen);
     return r;
 }
 

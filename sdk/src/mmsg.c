@@ -30,6 +30,22 @@
 #include "internal.h"
 
 #define BATCH_MAX 1024
+/* Records for a batch this size live on the stack: no allocation per call
+ * for the usual batch (32 or 64 datagrams). */
+#define STACK_RECORDS 64
+
+/* The host records for vlen messages (capped at BATCH_MAX, as Linux caps
+ * vlen): `stack` when they fit, else the heap (NULL when that fails). */
+static wasock_dgram_t *batch_records(unsigned int *vlen, wasock_dgram_t *stack) {
+    if (*vlen > BATCH_MAX)
+        *vlen = BATCH_MAX;
+    return *vlen <= STACK_RECORDS ? stack : malloc(*vlen * sizeof *stack);
+}
+
+static void batch_records_free(wasock_dgram_t *recs, const wasock_dgram_t *stack) {
+    if (recs != stack)
+        free(recs);
+}
 #define SEND_FLAGS (MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR | MSG_CONFIRM | MSG_DONTROUTE)
 #define RECV_FLAGS (MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT | MSG_WAITFORONE | MSG_CMSG_CLOEXEC)
 
@@ -65,11 +81,10 @@ static int records(struct mmsghdr *vec, unsigned int *n, wasock_dgram_t *out, in
 int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags) {
     if (flags & ~(unsigned int)SEND_FLAGS)
         return __wasock_fail(EOPNOTSUPP);
-    if (vlen > BATCH_MAX)
-        vlen = BATCH_MAX;
     if (vlen == 0)
         return 0;
-    wasock_dgram_t *recs = malloc(vlen * sizeof *recs);
+    wasock_dgram_t stack[STACK_RECORDS];
+    wasock_dgram_t *recs = batch_records(&vlen, stack);
     if (recs == NULL)
         return __wasock_fail(ENOMEM);
     int err = records(vec, &vlen, recs, 1);
@@ -83,7 +98,7 @@ int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags)
     }
     for (uint32_t i = 0; err == 0 && i < sent; ++i)
         vec[i].msg_len = recs[i].len;
-    free(recs);
+    batch_records_free(recs, stack);
     return err ? __wasock_fail(err) : (int)sent;
 }
 
@@ -131,11 +146,10 @@ int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags,
         return __wasock_fail(EOPNOTSUPP);
     if (timeout != NULL && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L))
         return __wasock_fail(EINVAL);
-    if (vlen > BATCH_MAX)
-        vlen = BATCH_MAX;
     if (vlen == 0)
         return 0;
-    wasock_dgram_t *recs = malloc(vlen * sizeof *recs);
+    wasock_dgram_t stack[STACK_RECORDS];
+    wasock_dgram_t *recs = batch_records(&vlen, stack);
     if (recs == NULL)
         return __wasock_fail(ENOMEM);
     uint32_t got = 0;
@@ -161,6 +175,6 @@ int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, unsigned int flags,
             err = 0;
         got = total;
     }
-    free(recs);
+    batch_records_free(recs, stack);
     return err ? __wasock_fail(err) : (int)got;
 }

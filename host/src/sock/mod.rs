@@ -99,15 +99,13 @@ pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
                 let mut iov = io::guest_buffer(mem, buf, len)?;
                 let got = sock.recv(&mut iov, flags, true)?;
                 mem.write_u32(ret_len, got.len as u32)?;
-                if sock.is_unix() {
-                    // A socketpair's peer is unnamed: no source, which the C
-                    // library turns into an address length of 0, as Linux gives.
-                    return mem.write(ret_addr, &[0; ADDR_SIZE]);
+                // A stream (or a socketpair) has no source, as Linux's
+                // recvfrom says with an address length of 0: an all-zero
+                // record, which the C library turns into that length.
+                match got.from {
+                    Some(from) => mem.write_addr(ret_addr, &from),
+                    None => mem.write(ret_addr, &[0; ADDR_SIZE]),
                 }
-                // A stream socket reports no source: give its peer. The data
-                // is already received, so this must not fail.
-                let from = got.from.or_else(|| sock.peer_addr().ok()).unwrap_or(SocketAddr::from(([0; 4], 0)));
-                mem.write_addr(ret_addr, &from)
             })
         },
     )?;
