@@ -107,6 +107,7 @@ pub struct ModuleCache {
 }
 
 impl ModuleCache {
+    /// A cache in `dir` (created when first written).
     pub fn new(dir: PathBuf) -> ModuleCache {
         ModuleCache { dir }
     }

@@ -1,135 +1,77 @@
-//! The two shapes of host function: those the host serves itself, which see
-//! the guest's memory as a [`Mem`] and the fd table, and those delegated to
-//! wasmtime-wasi's preview-1 implementation.
+//! How a host function reaches the guest's memory and its [`WasockCtx`].
 //!
-//! Both keep one contract: a bad pointer or argument is an errno, never a
-//! trap. wasmtime-wasi follows the witx rule that a bad pointer traps; the
-//! conversion into [`Fail`] turns those traps back into errnos (see
-//! [`guest_errno`]), so every delegated call, whatever its fd, answers as a
-//! socket call would.
+//! Every function the host serves itself runs through [`served`]: it finds
+//! the guest's memory (plain or shared), views it as a checked [`Mem`],
+//! reaches the context through the embedder's [`CtxView`], and turns the
+//! result into the function's errno. A bad pointer or argument is an errno,
+//! never a trap; only a guest without memory traps.
+//!
+//! Calls that wasmtime-wasi serves go through [`crate::wasi_p1::delegated`],
+//! built on the same [`GuestMem`].
 
 use crate::abi::{Errno, Mem};
-use crate::state::HostState;
-use wasmtime::{AsContextMut, Caller, Extern, Memory};
-use wasmtime_wasi::p1::wasi_snapshot_preview1::WasiSnapshotPreview1;
-use wasmtime_wasi::p1::WasiP1Ctx;
-use wiggle::GuestError;
+use crate::ctx::{CtxView, GuestMem, WasockCtx};
+use wasmtime::{Caller, Extern};
 
-pub(crate) fn memory(caller: &mut Caller<'_, HostState>) -> wasmtime::Result<Memory> {
-    if let Some(m) = caller.data().memory {
-        return Ok(m);
+/// The guest's memory, looked up by name on the first call and kept.
+pub(crate) fn guest_memory<T>(c: &mut Caller<'_, T>, get: impl CtxView<T>) -> wasmtime::Result<GuestMem> {
+    if let Some(m) = &get(c.data_mut()).memory {
+        return Ok(m.clone());
     }
-    match caller.get_export("memory") {
-        Some(Extern::Memory(m)) => Ok(m),
+    let m = match c.get_export("memory") {
+        Some(Extern::Memory(m)) => GuestMem::Plain(m),
+        Some(Extern::SharedMemory(m)) => GuestMem::Shared(m),
         _ => wasmtime::bail!("the guest exports no memory named `memory`"),
+    };
+    get(c.data_mut()).memory = Some(m.clone());
+    Ok(m)
+}
+
+/// Runs `f` with the guest's memory as raw bytes (a plain memory's slice, or
+/// a shared memory's cells) and the context.
+pub(crate) fn with_memory<T, R>(
+    c: &mut Caller<'_, T>,
+    get: impl CtxView<T>,
+    f: impl FnOnce(MemoryView<'_>, &mut WasockCtx) -> R,
+) -> wasmtime::Result<R> {
+    match guest_memory(c, get)? {
+        GuestMem::Plain(m) => {
+            let (bytes, data) = m.data_and_store_mut(&mut *c);
+            Ok(f(MemoryView::Plain(bytes), get(data)))
+        }
+        GuestMem::Shared(m) => Ok(f(MemoryView::Shared(m.data()), get(c.data_mut()))),
     }
 }
 
-/// Runs a host-served call: `f` gets checked memory and the state; its
-/// `Errno` becomes the function's return value. Only a missing memory traps.
-pub fn served(
-    caller: &mut Caller<'_, HostState>,
-    f: impl FnOnce(&mut Mem<'_>, &mut HostState) -> Result<(), Errno>,
+/// Guest memory borrowed for one call, in the form its kind allows.
+pub(crate) enum MemoryView<'a> {
+    Plain(&'a mut [u8]),
+    Shared(&'a [std::cell::UnsafeCell<u8>]),
+}
+
+impl<'a> MemoryView<'a> {
+    /// The memory as a checked [`Mem`].
+    pub(crate) fn checked(self) -> Mem<'a> {
+        match self {
+            MemoryView::Plain(b) => Mem::new(b),
+            MemoryView::Shared(cells) => Mem::shared(cells),
+        }
+    }
+}
+
+/// Runs a host-served call: `f` gets checked memory and the context; its
+/// `Errno` becomes the function's return value.
+#[inline]
+pub(crate) fn served<T>(
+    c: &mut Caller<'_, T>,
+    get: impl CtxView<T>,
+    f: impl FnOnce(&mut Mem<'_>, &mut WasockCtx) -> Result<(), Errno>,
 ) -> wasmtime::Result<i32> {
-    let m = memory(caller)?;
-    let (bytes, state) = m.data_and_store_mut(caller);
-    let mut mem = Mem::new(bytes);
-    Ok(match f(&mut mem, state) {
-        Ok(()) => 0,
-        Err(e) => e.code(),
+    with_memory(c, get, |view, ctx| {
+        let mut mem = view.checked();
+        match f(&mut mem, ctx) {
+            Ok(()) => 0,
+            Err(e) => e.code(),
+        }
     })
-}
-
-/// Why a delegated call did not produce an errno of its own.
-pub enum Fail {
-    /// The router answers with this errno (for example `badf` for an unknown fd).
-    Errno(Errno),
-    /// wasmtime-wasi trapped (for example `proc_exit`).
-    Trap(wasmtime::Error),
-}
-
-impl From<Errno> for Fail {
-    fn from(e: Errno) -> Fail {
-        Fail::Errno(e)
-    }
-}
-
-impl From<wasmtime::Error> for Fail {
-    /// Every result of wasmtime-wasi passes through here. A trap caused by
-    /// the guest's arguments carries wiggle's [`GuestError`] (in its chain:
-    /// wasmtime-wasi sometimes adds context) and becomes its errno; any
-    /// other trap (`proc_raise`, a host failure) stays a trap.
-    fn from(e: wasmtime::Error) -> Fail {
-        match e.downcast_ref::<GuestError>() {
-            Some(g) => Fail::Errno(guest_errno(g)),
-            None => Fail::Trap(e),
-        }
-    }
-}
-
-/// The errno for a guest error wasmtime-wasi (or the code wiggle generates
-/// around it) would trap on. Pointers outside memory, wrapping or misaligned
-/// are `fault`, as the host's own functions answer; an argument that is not
-/// a value of its type (an unknown clock id, flags or a `u16` past 65535)
-/// is `inval`, as POSIX answers for an unknown clock or flag. The match is
-/// exhaustive so that a new variant in wiggle is a compile error here.
-fn guest_errno(g: &GuestError) -> Errno {
-    match g {
-        GuestError::InFunc { err, .. } => guest_errno(err),
-        GuestError::PtrOverflow
-        | GuestError::PtrOutOfBounds(_)
-        | GuestError::PtrNotAligned(..)
-        | GuestError::SliceLengthsDiffer => Errno::FAULT,
-        GuestError::InvalidFlagValue(_) | GuestError::InvalidEnumValue(_) | GuestError::TryFromIntError(_) => {
-            Errno::INVAL
-        }
-        // wasmtime-wasi's own mapping (it never traps on this one today).
-        GuestError::InvalidUtf8(_) => ERRNO_ILSEQ,
-    }
-}
-
-const ERRNO_ILSEQ: Errno = Errno(25);
-
-/// What a delegated call gets: wasmtime-wasi's context, the guest memory in
-/// wiggle's form, and the fd table (to translate fd numbers).
-pub struct Delegate<'a, 'm> {
-    pub wasi: &'a mut WasiP1Ctx,
-    pub mem: &'a mut wiggle::GuestMemory<'m>,
-    pub table: &'a mut crate::table::FdTable,
-}
-
-impl Delegate<'_, '_> {
-    /// The guest memory as a checked [`Mem`]: to check, before wasmtime-wasi
-    /// acts, what it would only find wrong afterwards, and to fix up what it
-    /// wrote. [`delegated`] only ever makes unshared memory.
-    pub fn checked(&mut self) -> Result<Mem<'_>, Errno> {
-        match self.mem {
-            wiggle::GuestMemory::Unshared(bytes) => Ok(Mem::new(bytes)),
-            wiggle::GuestMemory::Shared(_) => Err(Errno::FAULT),
-        }
-    }
-}
-
-/// Runs a call delegated to wasmtime-wasi.
-pub fn delegated(
-    caller: &mut Caller<'_, HostState>,
-    f: impl FnOnce(Delegate<'_, '_>) -> Result<i32, Fail>,
-) -> wasmtime::Result<i32> {
-    let fuel = caller.as_context_mut().hostcall_fuel();
-    let m = memory(caller)?;
-    let (bytes, state) = m.data_and_store_mut(caller);
-    // wasmtime-wasi bounds its copies by this fuel; its context starts with none.
-    state.wasi.set_hostcall_fuel(fuel);
-    let mut mem = wiggle::GuestMemory::Unshared(bytes);
-    let d = Delegate { wasi: &mut state.wasi, mem: &mut mem, table: &mut state.table };
-    match f(d) {
-        Ok(code) => Ok(code),
-        Err(Fail::Errno(e)) => Ok(e.code()),
-        Err(Fail::Trap(t)) => Err(t),
-    }
-}
-
-/// Runs one of wasmtime-wasi's async preview-1 functions to completion.
-pub fn block<F: std::future::Future>(f: F) -> F::Output {
-    wasmtime_wasi::runtime::in_tokio(f)
 }

@@ -33,6 +33,7 @@ fn rule_arg(id: &'static str, value: &'static str, help: &'static str) -> Arg {
     Arg::new(id).long(id).value_name(value).action(ArgAction::Append).help(help).help_heading("Address pools")
 }
 
+/// The `wasock` command line (clap).
 pub fn command() -> Command {
     let run = Command::new("run")
         .about("Run a wasm32-wasip1 command module with sockets limited to address pools")

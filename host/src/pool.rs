@@ -5,7 +5,6 @@
 //! them as preopened fds and opens sockets from them. Every operation that
 //! reaches the network is checked here first.
 
-use crate::audit::Rule;
 use ipnet::IpNet;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -80,8 +79,11 @@ impl FromStr for Ports {
 /// One address rule: a right over a network and a port range.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddrRule {
+    /// What the rule grants.
     pub right: Right,
+    /// The addresses it covers.
     pub net: IpNet,
+    /// The ports it covers.
     pub ports: Ports,
 }
 
@@ -169,7 +171,9 @@ pub fn canonical_ip(ip: IpAddr) -> IpAddr {
 /// A host-name pattern for `--allow-resolve`: `name`, `*.suffix` or `*`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NamePattern {
+    /// Every name.
     Any,
+    /// One name, exactly (ASCII case-insensitive).
     Exact(String),
     /// `*.example.com`: any name ending in `.example.com` (not `example.com` itself).
     Suffix(String),
@@ -224,15 +228,55 @@ fn normalize_name(name: &str) -> String {
 /// A named set of rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pool {
+    /// The pool's name (its preopen name, what a guest picks it by).
     pub name: String,
+    /// Its address rules.
     pub addr_rules: Vec<AddrRule>,
+    /// The names it lets the guest look up.
     pub names: Vec<NamePattern>,
+}
+
+/// The rule that granted an operation.
+#[derive(Clone, Copy, Debug)]
+pub enum Rule<'a> {
+    /// An address rule.
+    Addr(&'a AddrRule),
+    /// A name pattern.
+    Name(&'a NamePattern),
+    /// Inbound peers in a pool without `--allow-accept` rules, which admits every peer.
+    AnyPeer,
+    /// Numeric hosts, which resolve without a lookup and need no grant.
+    Numeric,
+}
+
+impl fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Addr(r) => write!(f, "{r}"),
+            Rule::Name(p) => write!(f, "--allow-resolve {p}"),
+            Rule::AnyPeer => f.write_str("no --allow-accept rule: any peer"),
+            Rule::Numeric => f.write_str("numeric host"),
+        }
+    }
 }
 
 impl Pool {
     /// An empty pool (it grants nothing).
     pub fn new(name: impl Into<String>) -> Pool {
         Pool { name: name.into(), ..Pool::default() }
+    }
+
+    /// Adds an address rule written as on the command line
+    /// (`--allow-connect 127.0.0.1:8080` is `allow(Right::Connect, "127.0.0.1:8080")`).
+    pub fn allow(mut self, right: Right, rule: &str) -> Result<Pool, String> {
+        self.addr_rules.push(AddrRule::parse(right, rule)?);
+        Ok(self)
+    }
+
+    /// Adds a name pattern the guest may look up (`--allow-name`).
+    pub fn allow_name(mut self, pattern: &str) -> Result<Pool, String> {
+        self.names.push(NamePattern::parse(pattern)?);
+        Ok(self)
     }
 
     /// Whether `right` is granted for `addr`. For [`Right::Accept`], a pool

@@ -1,58 +1,20 @@
 //! Name resolution through the system resolver (so `/etc/hosts` and
 //! `localhost` work as they do for native programs).
 
-use crate::abi::Errno;
+use crate::abi::{Errno, FamilyHint};
 use std::ffi::CString;
 use std::net::{IpAddr, SocketAddr};
 
 /// glibc's "no address of the requested family" (`__USE_GNU`, not in the libc crate).
 const EAI_ADDRFAMILY: i32 = -9;
 
-/// The longest host name DNS allows (253, plus a trailing dot).
-pub const MAX_NAME: usize = 254;
-
-/// Which addresses the guest asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FamilyHint {
-    Any,
-    V4,
-    V6,
-}
-
-impl FamilyHint {
-    /// Decodes the ABI family (0 any, 1 inet4, 2 inet6).
-    pub fn from_abi(f: i32) -> Result<FamilyHint, Errno> {
-        match f {
-            0 => Ok(FamilyHint::Any),
-            1 => Ok(FamilyHint::V4),
-            2 => Ok(FamilyHint::V6),
-            _ => Err(Errno::INVAL),
-        }
+/// The `getaddrinfo` family for a hint.
+fn ai_family(hint: FamilyHint) -> i32 {
+    match hint {
+        FamilyHint::Any => libc::AF_UNSPEC,
+        FamilyHint::V4 => libc::AF_INET,
+        FamilyHint::V6 => libc::AF_INET6,
     }
-
-    pub fn admits(self, ip: &IpAddr) -> bool {
-        match self {
-            FamilyHint::Any => true,
-            FamilyHint::V4 => ip.is_ipv4(),
-            FamilyHint::V6 => ip.is_ipv6(),
-        }
-    }
-
-    fn ai_family(self) -> i32 {
-        match self {
-            FamilyHint::Any => libc::AF_UNSPEC,
-            FamilyHint::V4 => libc::AF_INET,
-            FamilyHint::V6 => libc::AF_INET6,
-        }
-    }
-}
-
-/// Checks a guest-supplied host name: UTF-8, no NUL, at most [`MAX_NAME`] bytes.
-pub fn check_name(bytes: &[u8]) -> Result<&str, Errno> {
-    if bytes.is_empty() || bytes.len() > MAX_NAME || bytes.contains(&0) {
-        return Err(Errno::INVAL);
-    }
-    std::str::from_utf8(bytes).map_err(|_| Errno::INVAL)
 }
 
 /// A numeric host (`127.0.0.1`, `::1`, `[::1]`), which needs no lookup.
@@ -66,7 +28,7 @@ pub fn lookup(name: &str, port: u16, family: FamilyHint) -> Result<Vec<SocketAdd
     let c_name = CString::new(name).map_err(|_| Errno::INVAL)?;
     // SAFETY: an all-zero addrinfo is a valid hints value.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
-    hints.ai_family = family.ai_family();
+    hints.ai_family = ai_family(family);
     // One socket type, so each address comes back once rather than per type.
     hints.ai_socktype = libc::SOCK_STREAM;
     let mut res: *mut libc::addrinfo = std::ptr::null_mut();
@@ -121,15 +83,6 @@ pub fn lookup(name: &str, port: u16, family: FamilyHint) -> Result<Vec<SocketAdd
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_checked() {
-        assert_eq!(check_name(b"localhost"), Ok("localhost"));
-        assert_eq!(check_name(b""), Err(Errno::INVAL));
-        assert_eq!(check_name(b"a\0b"), Err(Errno::INVAL));
-        assert_eq!(check_name(&[b'a'; 255]), Err(Errno::INVAL));
-        assert_eq!(check_name(&[0xff, 0xfe]), Err(Errno::INVAL));
-    }
 
     #[test]
     fn numeric_hosts() {

@@ -1,30 +1,34 @@
-//! One guest run: engine, linker, store, and the fd table laid out as the
-//! ABI says (stdio, preopened directories, then pools).
+//! One `wasock run`: the command's use of the embedding API
+//! ([`crate::WasockCtx`], [`crate::add_to_linker`]) with its own store type,
+//! logs and module cache.
 
-use crate::audit::{AuditFile, DecisionHook, Hooks, StderrLog};
+use crate::audit::{AuditFile, StderrLog};
 use crate::cache::{self, ModuleCache};
-use crate::filter::PeerFilter;
+use crate::ctx::WasockCtx;
 use crate::pool::Pool;
-use crate::state::HostState;
-use crate::table::{Entry, FdTable};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Store, StoreLimitsBuilder};
-use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::I32Exit;
 
 /// What `wasock run` was asked to do.
 #[derive(Clone, Debug, Default)]
 pub struct RunConfig {
+    /// The module to run (`.wasm`, `.wat`, or with `allow_precompiled` a
+    /// precompiled one).
     pub module: PathBuf,
     /// Arguments after the module; the guest's `argv[0]` is the module path.
     pub args: Vec<String>,
+    /// Environment variables.
     pub env: Vec<(String, String)>,
     /// Preopened directories: (host path, guest path).
     pub dirs: Vec<(PathBuf, String)>,
+    /// The address pools, in fd order.
     pub pools: Vec<Pool>,
     /// `--audit FILE`: every pool decision, one JSON object per line.
     pub audit: Option<PathBuf>,
+    /// What the guest may consume.
     pub limits: Limits,
     /// Where compiled modules are cached (`None`: compile every time).
     pub cache_dir: Option<PathBuf>,
@@ -72,42 +76,43 @@ pub enum Exit {
     Trap(String),
 }
 
-/// A linker with every function a guest may import.
-pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
+/// What the command's store holds: the guest's wasock context and its
+/// memory limits.
+pub struct RunState {
+    /// The guest's context.
+    pub wasock: WasockCtx,
+    /// `--max-memory` (wasmtime's `ResourceLimiter`).
+    pub limits: StoreLimits,
+}
+
+/// A linker with every function a guest may import, over the command's store type.
+pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<RunState>> {
     let mut linker = Linker::new(engine);
-    crate::p1::add_to_linker(&mut linker)?;
-    crate::sock::add_to_linker(&mut linker)?;
+    crate::add_to_linker(&mut linker, |s: &mut RunState| &mut s.wasock)?;
     Ok(linker)
 }
 
-fn state(cfg: &RunConfig, hooks: Arc<Hooks>) -> wasmtime::Result<HostState> {
-    let mut b = WasiCtxBuilder::new();
-    b.inherit_stdio();
-    // Each host call blocks the guest anyway (a sync embedding that runs
-    // wasmtime-wasi's futures to completion), so file work need not hop to
-    // tokio's blocking pool and back: reads, opens and stats run on this
-    // thread (bench/findings.md has the measurement).
-    b.allow_blocking_current_thread(true);
-    b.arg(cfg.module.to_string_lossy());
-    b.args(&cfg.args);
-    b.envs(&cfg.env);
-    for (host, guest) in &cfg.dirs {
-        b.preopened_dir(host, guest, FsPerms::ReadWrite)
-            .with_context(|| format!("--dir {}: cannot open the directory", host.display()))?;
+/// The guest's context as the command line describes it.
+fn context(cfg: &RunConfig, observers: &Observers) -> wasmtime::Result<WasockCtx> {
+    let mut b = WasockCtx::builder()
+        .inherit_stdio()
+        .arg(cfg.module.to_string_lossy())
+        .args(&cfg.args)
+        .max_sockets(cfg.limits.sockets.unwrap_or_else(Limits::default_sockets))
+        .decision_hook(observers.log.clone());
+    if let Some(a) = &observers.audit {
+        b = b.decision_hook(a.clone());
     }
-    let max_sockets = cfg.limits.sockets.unwrap_or_else(Limits::default_sockets);
-    let mut table = FdTable::with_socket_limit(max_sockets);
-    // wasmtime-wasi numbers stdio 0-2 and the preopens after them, in order.
-    for n in 0..3 + cfg.dirs.len() as u32 {
-        table.insert(Entry::Wasi(n));
+    for (k, v) in &cfg.env {
+        b = b.env(k, v);
+    }
+    for (host, guest) in &cfg.dirs {
+        b = b.preopened_dir(host, guest)?;
     }
     for pool in &cfg.pools {
-        table.insert(Entry::Pool(Arc::new(pool.clone())));
+        b = b.pool(pool.clone());
     }
-    let mut state = HostState::new(b.build_p1(), table);
-    state.hooks = hooks;
-    state.limits = StoreLimitsBuilder::new().memory_size(cfg.limits.memory).build();
-    Ok(state)
+    b.build()
 }
 
 /// The stderr log and, if asked for, the audit file; closed (flushed, with
@@ -127,14 +132,6 @@ impl Observers {
             None => None,
         };
         Ok(Observers { log, audit })
-    }
-
-    fn hooks(&self) -> Arc<Hooks> {
-        let mut hooks: Vec<Arc<dyn DecisionHook>> = vec![self.log.clone()];
-        if let Some(a) = &self.audit {
-            hooks.push(a.clone());
-        }
-        Arc::new(Hooks::new(hooks))
     }
 }
 
@@ -174,23 +171,17 @@ pub fn compile(module: &Path, out: &Path) -> wasmtime::Result<()> {
 
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
-    for pool in &cfg.pools {
-        PeerFilter::for_pool(pool).map_err(|e| wasmtime::Error::msg(e.to_string()))?;
-    }
     let observers = Observers::open(cfg)?;
-    // wasmtime-wasi builds its tokio runtime on first use and panics if it
-    // cannot (no fd left for its epoll): build it now, before the guest can
-    // use up the fds.
-    crate::call::block(async {});
+    let wasock = context(cfg, &observers)?;
     let engine = Engine::default();
     let module = load_module(&engine, cfg).with_context(|| format!("cannot load {}", cfg.module.display()))?;
     let linker = linker(&engine)?;
-    let mut store = Store::new(&engine, state(cfg, observers.hooks())?);
+    let limits = StoreLimitsBuilder::new().memory_size(cfg.limits.memory).build();
+    let mut store = Store::new(&engine, RunState { wasock, limits });
     store.limiter(|s| &mut s.limits);
     let instance = linker
         .instantiate(&mut store, &module)
         .with_context(|| format!("cannot instantiate {}", cfg.module.display()))?;
-    store.data_mut().memory = instance.get_memory(&mut store, "memory");
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
         .with_context(|| format!("{} is not a command module (no `_start`)", cfg.module.display()))?;
@@ -201,8 +192,8 @@ pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
             None => Exit::Trap(format!("{e:?}")),
         },
     };
-    // Close every socket (without lingering) before the logs' last lines are written.
-    store.data().table.prepare_exit();
+    // Dropping the store closes every socket (without lingering, see
+    // `WasockCtx`'s drop) before the logs' last lines are written.
     drop(store);
     drop(observers);
     Ok(exit)

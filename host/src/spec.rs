@@ -10,6 +10,7 @@ pub const SPEC: &str = include_str!("../../include/wasi_ephemeral_sock.spec");
 /// One function of the spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecFn {
+    /// The function's name.
     pub name: String,
     /// Parameter names and spec types (`fd`, `u8`, `*addr`, ...).
     pub params: Vec<(String, String)>,
@@ -25,17 +26,24 @@ impl SpecFn {
 /// The value type of a socket option (the spec's `TYPE` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptType {
+    /// 0 or 1 (`bool`).
     Bool,
+    /// A 32-bit integer (`int`).
     Int,
+    /// A timeout in nanoseconds (`timeout`).
     Timeout,
+    /// `SO_LINGER`'s on/off and seconds (`linger`).
     Linger,
     /// `bytes:MIN-MAX`: raw bytes the kernel reads as they are.
     Bytes {
+        /// The smallest value.
         min: u32,
+        /// The largest value.
         max: u32,
     },
     /// `string:MAX`: a name of at most `MAX` bytes.
     String {
+        /// The longest value in bytes.
         max: u32,
     },
 }
@@ -43,19 +51,26 @@ pub enum OptType {
 /// Which sockets an option applies to (the spec's `APPLIES` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applies {
+    /// Every socket.
     Any,
+    /// Stream sockets.
     Stream,
+    /// IPv6 sockets.
     Inet6,
 }
 
 /// One `option` line of the spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecOpt {
+    /// The spec's level.
     pub level: u32,
+    /// The spec's name within the level.
     pub name: u32,
     /// `level.name`, e.g. `tcp.keepidle`.
     pub ident: String,
+    /// Its value type.
     pub ty: OptType,
+    /// Which sockets it applies to.
     pub applies: Applies,
     /// Linux's names for it, e.g. (`IPPROTO_TCP`, `TCP_KEEPIDLE`).
     pub linux: (String, String),

@@ -29,6 +29,7 @@ pub struct IoVecs {
 
 impl IoVecs {
     #[inline]
+    /// No iovecs.
     pub fn new() -> IoVecs {
         IoVecs { inline: [MaybeUninit::uninit(); INLINE_IOVECS], heap: Vec::new(), len: 0 }
     }
@@ -142,7 +143,9 @@ fn cvt(r: isize) -> io::Result<usize> {
 
 /// What one `recvmsg` produced.
 pub struct Received {
+    /// Bytes received.
     pub len: usize,
+    /// The source, when asked for and the socket names one.
     pub from: Option<SocketAddr>,
     /// The datagram was longer than the buffers (`MSG_TRUNC`).
     pub truncated: bool,

@@ -23,13 +23,15 @@ use crate::abi::Errno;
 use crate::pool::Pool;
 use crate::socket::Socket;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
-/// How the table shares one socket between numbers. The host is
-/// single-threaded and `Socket` keeps `Cell`s; when guests get threads this
-/// becomes `Arc` (and the cells atomics) in this one place.
-pub type SocketRef = Rc<Socket>;
+/// How the table shares one socket between numbers, and between the table
+/// and a call that uses it: a blocking operation holds a [`SocketRef`]
+/// ([`FdTable::socket_ref`]), not the table, so that when guests have
+/// threads the table can be shared (behind a lock) while one thread waits
+/// in `recv` and another closes, accepts or dups. `Socket` is `Send + Sync`
+/// for that (its state is atomic, see `socket/shared.rs`).
+pub type SocketRef = Arc<Socket>;
 
 /// The highest fd number is one less than this. `dup2`/`fd_dup` past it are
 /// refused (`badf`/`inval`, as Linux answers past `RLIMIT_NOFILE`) so that a
@@ -41,17 +43,20 @@ pub const FD_LIMIT: u32 = 1 << 16;
 pub enum Entry {
     /// An fd of wasmtime-wasi's table (its own number).
     Wasi(u32),
+    /// A socket (shared between its numbers).
     Socket(SocketRef),
+    /// An address pool.
     Pool(Arc<Pool>),
 }
 
 impl Entry {
     /// A new socket's entry.
     pub fn socket(s: Socket) -> Entry {
-        Entry::Socket(Rc::new(s))
+        Entry::Socket(Arc::new(s))
     }
 }
 
+/// The guest's fd table: lowest-free numbering, one entry per number.
 pub struct FdTable {
     slots: Vec<Option<Entry>>,
     /// Socket numbers open now, and the most the guest may hold at once.
@@ -106,7 +111,7 @@ impl FdTable {
                 self.sockets -= 1;
                 // The socket's logs name one of its numbers: if this was the
                 // one it names, name another that is still open.
-                if Rc::strong_count(s) > 1 && s.fd() == fd {
+                if Arc::strong_count(s) > 1 && s.fd() == fd {
                     if let Some(other) = self.number_of(s, fd) {
                         s.set_fd(other);
                     }
@@ -128,7 +133,7 @@ impl FdTable {
     /// Another number (not `except`) under which `s` is open.
     fn number_of(&self, s: &SocketRef, except: u32) -> Option<u32> {
         self.slots.iter().enumerate().find_map(|(i, e)| match e {
-            Some(Entry::Socket(o)) if Rc::ptr_eq(o, s) && i as u32 != except => Some(i as u32),
+            Some(Entry::Socket(o)) if Arc::ptr_eq(o, s) && i as u32 != except => Some(i as u32),
             _ => None,
         })
     }
@@ -143,6 +148,7 @@ impl FdTable {
         }
     }
 
+    /// The entry at `fd` (`badf` if nothing is open there).
     pub fn get(&self, fd: i32) -> Result<&Entry, Errno> {
         usize::try_from(fd).ok().and_then(|i| self.slots.get(i)).and_then(Option::as_ref).ok_or(Errno::BADF)
     }
@@ -151,6 +157,15 @@ impl FdTable {
     pub fn socket(&self, fd: i32) -> Result<&Socket, Errno> {
         match self.get(fd)? {
             Entry::Socket(s) => Ok(s),
+            _ => Err(Errno::NOTSOCK),
+        }
+    }
+
+    /// The socket at `fd` as a reference of its own, for an operation that
+    /// may block: the table is free again while it runs.
+    pub fn socket_ref(&self, fd: i32) -> Result<SocketRef, Errno> {
+        match self.get(fd)? {
+            Entry::Socket(s) => Ok(s.clone()),
             _ => Err(Errno::NOTSOCK),
         }
     }
@@ -276,6 +291,13 @@ mod tests {
         t.replace(8, Entry::Wasi(9));
         assert_eq!(t.insert(Entry::Wasi(9)), 7);
         assert_eq!(t.insert(Entry::Wasi(9)), 9);
+    }
+
+    #[test]
+    fn sockets_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Socket>();
+        shareable::<SocketRef>();
     }
 
     #[test]

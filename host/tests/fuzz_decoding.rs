@@ -18,10 +18,10 @@ use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::net::UnixDatagram;
+use wasock_host::abi::{check_name, MAX_NAME};
 use wasock_host::abi::{decode_addr, encode_addr, Errno, Mem, ADDR_SIZE};
+use wasock_host::abi::{guest_buffer, guest_iovecs};
 use wasock_host::pool::{AddrRule, NamePattern, Pool, Right};
-use wasock_host::resolve::{check_name, MAX_NAME};
-use wasock_host::sock::io::{guest_buffer, guest_iovecs};
 use wasock_host::spec::{parse, SpecFn, SPEC};
 
 // --- addr records ----------------------------------------------------------------
@@ -131,7 +131,7 @@ fn fuzz_mem_ranges() {
                     prop_assert!(!in_bounds(n, ptr, u64::from(count) * size as u64));
                 }
             }
-            prop_assert_eq!(m.bytes(ptr, count).is_ok(), in_bounds(n, ptr, u64::from(count)));
+            prop_assert_eq!(m.read_vec(ptr, count).is_ok(), in_bounds(n, ptr, u64::from(count)));
             Ok(())
         })
         .unwrap();
@@ -255,7 +255,7 @@ fn iov_actual(input: &IovInput, pair: &(UnixDatagram, UnixDatagram)) -> Result<V
     let mut mem = input.mem.clone();
     let mut m = Mem::new(&mut mem);
     let mut iov = guest_iovecs(&mut m, input.iovs, input.count)?;
-    let sent = wasock_host::sys::send(std::os::fd::AsRawFd::as_raw_fd(&pair.0), &mut iov, 0, None)
+    let sent = wasock_host::testing::sys::send(std::os::fd::AsRawFd::as_raw_fd(&pair.0), &mut iov, 0, None)
         .expect("sendmsg of in-bounds buffers");
     let mut buf = vec![0u8; 1 << 16];
     let got = pair.1.recv(&mut buf).expect("recv the datagram");
@@ -289,7 +289,8 @@ fn fuzz_guest_buffer() {
             match guest_buffer(&mut m, buf, len) {
                 Ok(mut iov) => {
                     prop_assert!(in_bounds(n, buf, u64::from(len as u32)));
-                    wasock_host::sys::send(std::os::fd::AsRawFd::as_raw_fd(&pair.0), &mut iov, 0, None).unwrap();
+                    wasock_host::testing::sys::send(std::os::fd::AsRawFd::as_raw_fd(&pair.0), &mut iov, 0, None)
+                        .unwrap();
                     let mut got = vec![0u8; 4096];
                     let k = pair.1.recv(&mut got).unwrap();
                     let start = buf as u32 as usize;

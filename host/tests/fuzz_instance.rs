@@ -10,10 +10,10 @@ use fuzz_support::{config, in_bounds, length, pointer, report};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use wasock_host::abi::Errno;
 use wasock_host::pool::Pool;
 use wasock_host::spec::SPEC;
+use wasock_host::WasockCtx;
 
 // --- poll_oneoff subscriptions, through an instance ---------------------------------
 
@@ -88,20 +88,17 @@ fn poll_input() -> impl Strategy<Value = (Vec<Sub>, i32, i32, i32, i32)> {
 /// An instance of `wat` on the real linker, with fds 0-2 wasmtime-wasi's
 /// stdio, 3 a pool, 4 an unconnected TCP socket, 5 a UDP socket, 6 a
 /// listener; the rest are not open.
-fn instantiate(wat: &str) -> (wasmtime::Store<wasock_host::HostState>, wasmtime::Instance, wasmtime::Memory) {
+fn instantiate(wat: &str) -> (wasmtime::Store<WasockCtx>, wasmtime::Instance, wasmtime::Memory) {
     use wasmtime::{Engine, Linker, Module, Store};
-    use wasock_host::socket::{Kind, Socket};
-    use wasock_host::table::{Entry, FdTable};
+    use wasock_host::testing::{table_mut, Entry, Kind, Socket};
 
     let engine = Engine::default();
     let module = Module::new(&engine, wat).unwrap();
-    let linker: Linker<wasock_host::HostState> = wasock_host::linker(&engine).unwrap();
-    let pool = Arc::new(Pool::new("default"));
-    let mut table = FdTable::default();
-    for n in 0..3 {
-        table.insert(Entry::Wasi(n));
-    }
-    table.insert(Entry::Pool(pool.clone()));
+    let mut linker: Linker<WasockCtx> = Linker::new(&engine);
+    wasock_host::add_to_linker(&mut linker, |cx: &mut WasockCtx| cx).unwrap();
+    let mut ctx = WasockCtx::builder().pool(Pool::new("default")).build().unwrap();
+    let table = table_mut(&mut ctx);
+    let pool = table.pool(3).unwrap().clone();
     for kind in [Kind::Stream, Kind::Datagram] {
         let sock = Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, kind).unwrap();
         table.insert(Entry::socket(sock));
@@ -110,11 +107,9 @@ fn instantiate(wat: &str) -> (wasmtime::Store<wasock_host::HostState>, wasmtime:
     listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
     listener.os().listen(1).unwrap();
     table.insert(Entry::socket(listener));
-    let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
-    let mut store = Store::new(&engine, wasock_host::HostState::new(wasi, table));
+    let mut store = Store::new(&engine, ctx);
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let memory = instance.get_memory(&mut store, "memory").unwrap();
-    store.data_mut().memory = Some(memory);
     (store, instance, memory)
 }
 

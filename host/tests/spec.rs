@@ -4,13 +4,25 @@
 use std::collections::BTreeMap;
 use wasmtime::{Engine, Extern, Linker, Module, Store};
 use wasock_host::spec::{parse, SPEC};
-use wasock_host::HostState;
+use wasock_host::WasockCtx;
 
 /// (params, results) of a core function type, as text.
 type Sig = (Vec<String>, Vec<String>);
 
-fn state() -> HostState {
-    HostState::new(wasmtime_wasi::WasiCtxBuilder::new().build_p1(), Default::default())
+/// A store type of the test's own, as an embedder would have.
+struct State {
+    wasock: WasockCtx,
+}
+
+fn state() -> State {
+    State { wasock: WasockCtx::builder().build().expect("an empty context builds") }
+}
+
+/// The host's linker over the test's store type.
+fn linker(engine: &Engine) -> Linker<State> {
+    let mut linker = Linker::new(engine);
+    wasock_host::add_to_linker(&mut linker, |s: &mut State| &mut s.wasock).expect("the linker builds");
+    linker
 }
 
 /// Every function `linker` defines in `module`, with its signature.
@@ -57,7 +69,7 @@ fn assert_same(
 fn spec_matches_linker() {
     let spec = parse(SPEC).expect("the spec parses");
     let engine = Engine::default();
-    let linker = wasock_host::linker(&engine).expect("the linker builds");
+    let linker = linker(&engine);
     let mut store = Store::new(&engine, state());
     let host = registered(&linker, &mut store, "wasi_ephemeral_sock");
 
@@ -76,7 +88,7 @@ fn spec_matches_linker() {
 fn spec_imports_instantiate() {
     let spec = parse(SPEC).expect("the spec parses");
     let engine = Engine::default();
-    let linker = wasock_host::linker(&engine).expect("the linker builds");
+    let linker = linker(&engine);
     let imports: String = spec
         .iter()
         .map(|f| {
@@ -112,7 +124,7 @@ fn spec_imports_instantiate() {
 #[test]
 fn preview1_matches_wasmtime_wasi() {
     let engine = Engine::default();
-    let linker = wasock_host::linker(&engine).expect("the linker builds");
+    let linker = linker(&engine);
     let mut store = Store::new(&engine, state());
     let ours = registered(&linker, &mut store, "wasi_snapshot_preview1");
 

@@ -6,8 +6,8 @@
 //! `guest/src/sys/spec_test.rs`.)
 
 use std::collections::BTreeSet;
-use wasock_host::sock::sockopt::{Table, HOST, KERNEL};
 use wasock_host::spec::{parse_options, OptType, SPEC};
+use wasock_host::testing::sockopt::{Table, HOST, KERNEL};
 
 const SDK_SOCKOPT: &str = include_str!("../../sdk/src/sockopt.c");
 

@@ -17,7 +17,9 @@ pub const ADDR_SIZE: usize = 28;
 
 /// Address family values of the ABI.
 pub const FAMILY_INET4: u8 = 1;
+/// The record's family byte for IPv6.
 pub const FAMILY_INET6: u8 = 2;
+/// The record's family byte for a Unix-domain socket (no address).
 pub const FAMILY_UNIX: u8 = 3;
 
 /// The record `addr_local`/`addr_remote` write for a `socketpair` socket:

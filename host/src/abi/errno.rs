@@ -6,6 +6,9 @@ use std::io;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Errno(pub u16);
 
+/// The values, named as preview-1's `errno` enum names them (`Errno::AGAIN`
+/// is `errno::again`, POSIX `EAGAIN`); each means what its POSIX namesake does.
+#[allow(missing_docs)]
 impl Errno {
     pub const SUCCESS: Errno = Errno(0);
     pub const TOOBIG: Errno = Errno(1);

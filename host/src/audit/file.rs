@@ -19,6 +19,7 @@ use std::fs::OpenOptions;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// `--audit FILE`: every pool decision as one JSON object per line.
 pub struct AuditFile {
     writer: LineWriter,
 }

@@ -22,7 +22,8 @@ pub use escape::escape;
 pub use file::AuditFile;
 pub use stderr::StderrLog;
 
-use crate::pool::{AddrRule, NamePattern};
+pub use crate::pool::Rule;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,17 +32,23 @@ use std::time::SystemTime;
 /// What the guest asked a pool for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
+    /// `bind`.
     Bind,
     /// `listen`, including the bind the kernel would otherwise make by itself.
     Listen,
+    /// `connect` (and a socket's implicit bind for it).
     Connect,
+    /// A datagram sent to an address the guest named.
     SendTo,
     /// A TCP connection from a peer.
     Accept,
     /// A datagram from a peer.
     Receive,
+    /// A name looked up through the pool.
     Resolve,
+    /// Joining a multicast group.
     JoinMulticast,
+    /// Leaving a multicast group.
     LeaveMulticast,
 }
 
@@ -80,7 +87,9 @@ impl Operation {
 /// What an operation was about: an address, or a guest-supplied name.
 #[derive(Clone, Copy, Debug)]
 pub enum Target<'a> {
+    /// A socket address.
     Addr(SocketAddr),
+    /// A host name (guest-supplied: escape it before printing).
     Name(&'a str),
 }
 
@@ -93,39 +102,20 @@ impl fmt::Display for Target<'_> {
     }
 }
 
-/// The rule that granted an operation.
-#[derive(Clone, Copy, Debug)]
-pub enum Rule<'a> {
-    Addr(&'a AddrRule),
-    Name(&'a NamePattern),
-    /// Inbound peers in a pool without `--allow-accept` rules, which admits every peer.
-    AnyPeer,
-    /// Numeric hosts, which resolve without a lookup and need no grant.
-    Numeric,
-}
-
-impl fmt::Display for Rule<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Rule::Addr(r) => write!(f, "{r}"),
-            Rule::Name(p) => write!(f, "--allow-resolve {p}"),
-            Rule::AnyPeer => f.write_str("no --allow-accept rule: any peer"),
-            Rule::Numeric => f.write_str("numeric host"),
-        }
-    }
-}
-
 /// One decision of one pool.
 #[derive(Clone, Debug)]
 pub struct Decision<'a> {
+    /// When it was decided.
     pub time: SystemTime,
     /// The pool's name.
     pub pool: &'a str,
+    /// What was asked.
     pub op: Operation,
     /// The guest fd of the socket (or, for a name lookup, of the pool).
     pub fd: Option<u32>,
     /// The socket's local address, where it has one.
     pub local: Option<SocketAddr>,
+    /// What it was about.
     pub target: Target<'a>,
     /// The rule that granted the operation; `None` is a denial.
     pub rule: Option<Rule<'a>>,
@@ -134,6 +124,7 @@ pub struct Decision<'a> {
 }
 
 impl Decision<'_> {
+    /// Whether a rule granted it.
     pub fn granted(&self) -> bool {
         self.rule.is_some()
     }
@@ -142,6 +133,7 @@ impl Decision<'_> {
 /// Receives every pool decision. Implementations must not block: they run
 /// on the guest's thread, in the middle of a socket call.
 pub trait DecisionHook: Send + Sync {
+    /// Called for every denial, and for grants when [`Self::wants_grants`] says so.
     fn decided(&self, d: &Decision<'_>);
 
     /// Whether granted decisions are wanted too. When no hook wants them,
@@ -159,6 +151,7 @@ pub struct Hooks {
 }
 
 impl Hooks {
+    /// Reports to each hook in turn.
     pub fn new(hooks: Vec<Arc<dyn DecisionHook>>) -> Hooks {
         let wants_grants = hooks.iter().any(|h| h.wants_grants());
         Hooks { hooks, wants_grants }
@@ -169,6 +162,7 @@ impl Hooks {
         self.wants_grants
     }
 
+    /// Reports `d` to every hook that wants it.
     pub fn decided(&self, d: &Decision<'_>) {
         for h in &self.hooks {
             h.decided(d);

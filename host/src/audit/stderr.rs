@@ -76,6 +76,7 @@ impl Throttle {
 }
 
 impl StderrLog {
+    /// Starts the log and its writer thread.
     pub fn new() -> std::io::Result<StderrLog> {
         Self::to(Box::new(std::io::stderr()))
     }

@@ -16,11 +16,17 @@
 //! left in the kernel for the next `recv`, `send` or `SO_ERROR`. The bits
 //! are documented in the notes of `include/wasi_ephemeral_sock.spec`.
 
+use crate::abi::poll::{
+    decode_subscription, monotonic_timeout, with_fd, Event, Subscription, EVENTRWFLAGS_ERROR, EVENTRWFLAGS_HANGUP,
+    EVENTRWFLAGS_NOT_READY, EVENTRWFLAGS_READ_CLOSED, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE,
+    EVENT_SIZE, SUB_SIZE,
+};
 use crate::abi::{Errno, Mem};
-use crate::call::{block, memory, Fail};
+use crate::call::with_memory;
+use crate::ctx::{CtxView, WasockCtx};
 use crate::socket::Direction;
-use crate::state::HostState;
 use crate::table::Entry;
+use crate::wasi_p1::{self, block, Fail};
 use std::collections::HashMap;
 use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
@@ -29,31 +35,12 @@ use std::time::{Duration, Instant};
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 use wasmtime::{AsContextMut, Caller};
-use wasmtime_wasi::p1::wasi_snapshot_preview1::{self as wasi, WasiSnapshotPreview1};
 
-const SUB_SIZE: usize = 48;
 /// More subscriptions than this is `inval`, as `poll()` past the fd limit
 /// is on Linux; it bounds what one call can make the host allocate.
 const MAX_SUBSCRIPTIONS: u32 = 1 << 20;
 /// At most this many subscriptions go to wasmtime-wasi (see [`wait_mixed`]).
 const MAX_DELEGATED: usize = 1 << 16;
-const EVENT_SIZE: usize = 32;
-const EVENTTYPE_CLOCK: u8 = 0;
-const EVENTTYPE_FD_READ: u8 = 1;
-const EVENTTYPE_FD_WRITE: u8 = 2;
-const CLOCK_REALTIME: u32 = 0;
-const CLOCK_MONOTONIC: u32 = 1;
-const SUBCLOCKFLAGS_ABSTIME: u16 = 1;
-/// preview-1 `fd_readwrite_hangup`: Linux's `POLLHUP` (both directions
-/// shut, reset, refused), not a peer's half-close, which is only readable.
-const EVENTRWFLAGS_HANGUP: u16 = 1;
-/// wasock: an error is pending (`POLLERR`).
-const EVENTRWFLAGS_ERROR: u16 = 2;
-/// wasock: the peer shut its write half (`POLLRDHUP`); read events only.
-const EVENTRWFLAGS_READ_CLOSED: u16 = 4;
-/// wasock: the event is for the conditions above alone; Linux does not
-/// report the socket readable (`POLLIN`) or writable (`POLLOUT`).
-const EVENTRWFLAGS_NOT_READY: u16 = 8;
 
 /// One socket subscription, ready to become a `pollfd`.
 struct SocketSub {
@@ -76,27 +63,16 @@ impl SocketSub {
     }
 }
 
-/// An event to hand back to the guest.
-struct Event {
-    userdata: u64,
-    error: Errno,
-    kind: u8,
-    nbytes: u64,
-    /// `eventrwflags`.
-    flags: u16,
-    /// The socket subscription it answers (an index into `Plan::sockets`).
+/// An event, and the socket subscription it answers (an index into
+/// `Plan::sockets`), if any.
+struct Ready {
+    event: Event,
     socket: Option<usize>,
 }
 
-impl Event {
-    fn encode(&self) -> [u8; EVENT_SIZE] {
-        let mut b = [0u8; EVENT_SIZE];
-        b[0..8].copy_from_slice(&self.userdata.to_le_bytes());
-        b[8..10].copy_from_slice(&self.error.0.to_le_bytes());
-        b[10] = self.kind;
-        b[16..24].copy_from_slice(&self.nbytes.to_le_bytes());
-        b[24..26].copy_from_slice(&self.flags.to_le_bytes());
-        b
+impl Ready {
+    fn other(event: Event) -> Ready {
+        Ready { event, socket: None }
     }
 }
 
@@ -109,58 +85,51 @@ struct Plan {
     /// Subscriptions for wasmtime-wasi, fds already translated, as raw records.
     delegated: Vec<[u8; SUB_SIZE]>,
     /// Answered at once (bad fd): no waiting when one of these exists.
-    immediate: Vec<Event>,
+    immediate: Vec<Ready>,
+    /// Sockets ready before the kernel says so (a transport's buffered
+    /// data): answered at once, with whatever else is ready then.
+    buffered: Vec<Ready>,
     /// Subscriptions of edge-triggered sockets not watched now (see
     /// [`crate::socket::Readiness`]): they wait for nothing.
     parked: usize,
 }
 
-fn read_plan(mem: &Mem<'_>, st: &HostState, subs: i32, n: u32) -> Result<Plan, Errno> {
+fn read_plan(mem: &Mem<'_>, ctx: &WasockCtx, subs: i32, n: u32) -> Result<Plan, Errno> {
     let start = mem.check_array(subs, n, SUB_SIZE)?.start;
     let now = Instant::now();
     let mut plan = Plan::default();
     for i in 0..n as usize {
-        let at = start + i * SUB_SIZE;
-        let mut rec = [0u8; SUB_SIZE];
-        rec.copy_from_slice(mem.bytes(at as i32, SUB_SIZE as u32)?);
-        let userdata = u64::from_le_bytes(rec[0..8].try_into().unwrap_or_default());
-        let u32_at = |o: usize| u32::from_le_bytes([rec[o], rec[o + 1], rec[o + 2], rec[o + 3]]);
-        match rec[8] {
-            EVENTTYPE_CLOCK => {
-                let id = u32_at(16);
-                let timeout = u64::from_le_bytes(rec[24..32].try_into().unwrap_or_default());
-                let flags = u16::from_le_bytes([rec[40], rec[41]]);
-                let relative = flags & SUBCLOCKFLAGS_ABSTIME == 0;
-                if relative && (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC) {
-                    // A timeout too far to represent is as good as forever.
-                    let deadline =
-                        now.checked_add(Duration::from_nanos(timeout)).unwrap_or(now + Duration::from_secs(1 << 40));
-                    plan.clocks.push((userdata, deadline));
-                } else {
-                    plan.delegated.push(rec);
-                }
+        let rec: [u8; SUB_SIZE] = mem.array((start + i * SUB_SIZE) as i32)?;
+        let (userdata, sub) = decode_subscription(&rec)?;
+        match sub {
+            Subscription::RelativeClock { timeout } => {
+                // A timeout too far to represent is as good as forever.
+                let deadline =
+                    now.checked_add(Duration::from_nanos(timeout)).unwrap_or(now + Duration::from_secs(1 << 40));
+                plan.clocks.push((userdata, deadline));
             }
-            kind @ (EVENTTYPE_FD_READ | EVENTTYPE_FD_WRITE) => {
-                let fd = u32_at(16) as i32;
-                let bad = |error| Event { userdata, error, kind, nbytes: 0, flags: 0, socket: None };
-                match st.table.get(fd) {
+            Subscription::OtherClock => plan.delegated.push(rec),
+            Subscription::Fd { fd, write } => {
+                let kind = if write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ };
+                let event = |error, flags| Event { userdata, error, kind, nbytes: 0, flags };
+                match ctx.table.get(fd) {
                     Ok(Entry::Socket(s)) => {
-                        let (write, edge) = (kind == EVENTTYPE_FD_WRITE, s.readiness().is_edge());
-                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.as_raw_fd(), write, edge };
-                        if s.readiness().watches(sub.direction()) {
+                        let edge = s.readiness().is_edge();
+                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge };
+                        if !s.readiness().watches(sub.direction()) {
+                            plan.parked += 1;
+                        } else if s.ready_now(sub.direction()) {
+                            plan.buffered
+                                .push(Ready { event: event(Errno::SUCCESS, 0), socket: Some(plan.sockets.len()) });
                             plan.sockets.push(sub);
                         } else {
-                            plan.parked += 1;
+                            plan.sockets.push(sub);
                         }
                     }
-                    Ok(Entry::Wasi(inner)) => {
-                        rec[16..20].copy_from_slice(&inner.to_le_bytes());
-                        plan.delegated.push(rec);
-                    }
-                    Ok(Entry::Pool(_)) | Err(_) => plan.immediate.push(bad(Errno::BADF)),
+                    Ok(Entry::Wasi(inner)) => plan.delegated.push(with_fd(rec, *inner)),
+                    Ok(Entry::Pool(_)) | Err(_) => plan.immediate.push(Ready::other(event(Errno::BADF, 0))),
                 }
             }
-            _ => return Err(Errno::INVAL),
         }
     }
     Ok(plan)
@@ -187,7 +156,7 @@ fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
 /// Only a read subscription asks for `POLLRDHUP`: on a write one it would
 /// wake a socket that cannot take data.
-fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Event>, Errno> {
+fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Ready>, Errno> {
     let mut fds: Vec<libc::pollfd> = subs
         .iter()
         .map(|s| libc::pollfd {
@@ -206,36 +175,31 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Eve
         .filter(|(_, (_, p))| p.revents != 0)
         .map(|(i, (s, p))| {
             let nval = p.revents & libc::POLLNVAL != 0;
-            Event {
+            let event = Event {
                 userdata: s.userdata,
                 error: if nval { Errno::BADF } else { Errno::SUCCESS },
                 kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
                 nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
                 flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
-                socket: Some(i),
-            }
+            };
+            Ready { event, socket: Some(i) }
         })
         .collect())
 }
 
-fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Event> {
+fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Ready> {
     let now = Instant::now();
     clocks
         .iter()
         .filter(|(_, d)| *d <= now)
-        .map(|&(userdata, _)| Event {
-            userdata,
-            error: Errno::SUCCESS,
-            kind: EVENTTYPE_CLOCK,
-            nbytes: 0,
-            flags: 0,
-            socket: None,
+        .map(|&(userdata, _)| {
+            Ready::other(Event { userdata, error: Errno::SUCCESS, kind: EVENTTYPE_CLOCK, nbytes: 0, flags: 0 })
         })
         .collect()
 }
 
 /// Sockets and relative clocks only: one `ppoll`.
-fn wait_native(plan: &Plan) -> Result<Vec<Event>, Errno> {
+fn wait_native(plan: &Plan) -> Result<Vec<Ready>, Errno> {
     loop {
         let deadline = plan.clocks.iter().map(|c| c.1).min();
         let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
@@ -299,7 +263,7 @@ async fn any_socket_ready(subs: &[SocketSub]) {
 
 /// Mixed: wasmtime-wasi polls its fds and clocks on a scratch copy while
 /// the sockets wait in the same runtime; the first to be ready answers.
-fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>, Fail> {
+fn wait_mixed(ctx: &mut WasockCtx, fuel: usize, plan: &Plan) -> Result<Vec<Ready>, Fail> {
     // wasmtime-wasi makes a pollable (and for a file also a stream) in its
     // resource table for every subscription it gets (relative clocks too, see
     // below) and traps when the table is full: it holds 1,000,000 entries,
@@ -320,13 +284,8 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     // Relative clocks ride along as wasmtime-wasi subscriptions.
     let now = Instant::now();
     for &(userdata, deadline) in &plan.clocks {
-        let mut rec = [0u8; SUB_SIZE];
-        rec[0..8].copy_from_slice(&userdata.to_le_bytes());
-        rec[8] = EVENTTYPE_CLOCK;
-        rec[16..20].copy_from_slice(&CLOCK_MONOTONIC.to_le_bytes());
         let ns = deadline.saturating_duration_since(now).as_nanos().min(u128::from(u64::MAX)) as u64;
-        rec[24..32].copy_from_slice(&ns.to_le_bytes());
-        delegated.push(rec);
+        delegated.push(monotonic_timeout(userdata, ns));
     }
     let k = delegated.len();
     let (events_at, nevents_at) = (k * SUB_SIZE, k * (SUB_SIZE + EVENT_SIZE));
@@ -334,13 +293,19 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     for (i, rec) in delegated.iter().enumerate() {
         scratch[i * SUB_SIZE..(i + 1) * SUB_SIZE].copy_from_slice(rec);
     }
-    st.wasi.set_hostcall_fuel(fuel);
+    wasi_p1::set_fuel(&mut ctx.wasi, fuel);
     let outcome = {
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
-        let wasi_ctx = &mut st.wasi;
+        let wasi_ctx = &mut ctx.wasi;
         block(async {
-            let mut theirs =
-                std::pin::pin!(wasi::poll_oneoff(wasi_ctx, &mut gm, 0, events_at as i32, k as i32, nevents_at as i32));
+            let mut theirs = std::pin::pin!(wasi_p1::poll_oneoff(
+                wasi_ctx,
+                &mut gm,
+                0,
+                events_at as i32,
+                k as i32,
+                nevents_at as i32
+            ));
             loop {
                 tokio::select! {
                     r = &mut theirs => return r.map(|code| (code, Vec::new())),
@@ -365,58 +330,70 @@ fn wait_mixed(st: &mut HostState, fuel: usize, plan: &Plan) -> Result<Vec<Event>
     let n = u32::from_le_bytes(scratch[nevents_at..nevents_at + 4].try_into().unwrap_or_default()) as usize;
     Ok(scratch[events_at..events_at + n.min(k) * EVENT_SIZE]
         .chunks_exact(EVENT_SIZE)
-        .map(|e| Event {
-            userdata: u64::from_le_bytes(e[0..8].try_into().unwrap_or_default()),
-            error: Errno(u16::from_le_bytes([e[8], e[9]])),
-            kind: e[10],
-            nbytes: u64::from_le_bytes(e[16..24].try_into().unwrap_or_default()),
-            // wasmtime-wasi sets at most the hang-up bit.
-            flags: u16::from_le_bytes([e[24], e[25]]),
-            socket: None,
-        })
+        // wasmtime-wasi sets at most the hang-up bit.
+        .map(|e| Ready::other(Event::decode(e)))
         .collect())
 }
 
-pub fn poll_oneoff(c: &mut Caller<'_, HostState>, subs: i32, events: i32, n: i32, ret: i32) -> wasmtime::Result<i32> {
+/// `poll_oneoff`: the host's own wait when only sockets and relative
+/// clocks are named, the mixed wait otherwise (see the module docs).
+pub(crate) fn poll_oneoff<T>(
+    c: &mut Caller<'_, T>,
+    get: impl CtxView<T>,
+    subs: i32,
+    events: i32,
+    n: i32,
+    ret: i32,
+) -> wasmtime::Result<i32> {
     let fuel = c.as_context_mut().hostcall_fuel();
-    let m = memory(c)?;
-    let (bytes, st) = m.data_and_store_mut(c);
-    let mut mem = Mem::new(bytes);
-    let result = (|| -> Result<(), Fail> {
-        let n = n as u32;
-        if n == 0 {
-            return Err(Errno::INVAL.into());
-        }
-        mem.check_array(subs, n, SUB_SIZE)?;
-        let out = mem.check_array(events, n, EVENT_SIZE)?.start;
-        mem.range(ret, 4)?;
-        if n > MAX_SUBSCRIPTIONS {
-            return Err(Errno::INVAL.into());
-        }
-        let plan = read_plan(&mem, st, subs, n)?;
-        let ready = if !plan.immediate.is_empty() {
-            plan.immediate
-        } else if plan.delegated.is_empty() {
-            wait_native(&plan)?
-        } else {
-            wait_mixed(st, fuel, &plan)?
-        };
-        // An edge-triggered socket is not watched again in a direction
-        // reported now until an operation there answers `again`.
-        for sub in ready.iter().filter_map(|e| e.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge) {
-            if let Ok(s) = st.table.socket(sub.guest_fd) {
-                s.readiness().reported(sub.direction());
-            }
-        }
-        for (i, e) in ready.iter().take(n as usize).enumerate() {
-            mem.write((out + i * EVENT_SIZE) as i32, &e.encode())?;
-        }
-        mem.write_u32(ret, ready.len().min(n as usize) as u32)?;
-        Ok(())
-    })();
-    match result {
-        Ok(()) => Ok(0),
-        Err(Fail::Errno(e)) => Ok(e.code()),
-        Err(Fail::Trap(t)) => Err(t),
+    let result = with_memory(c, get, |view, ctx| poll_in(&mut view.checked(), ctx, fuel, subs, events, n, ret))?;
+    Fail::into_result(result.map(|()| 0))
+}
+
+fn poll_in(
+    mem: &mut Mem<'_>,
+    ctx: &mut WasockCtx,
+    fuel: usize,
+    subs: i32,
+    events: i32,
+    n: i32,
+    ret: i32,
+) -> Result<(), Fail> {
+    let n = n as u32;
+    if n == 0 {
+        return Err(Errno::INVAL.into());
     }
+    mem.check_array(subs, n, SUB_SIZE)?;
+    let out = mem.check_array(events, n, EVENT_SIZE)?.start;
+    mem.range(ret, 4)?;
+    if n > MAX_SUBSCRIPTIONS {
+        return Err(Errno::INVAL.into());
+    }
+    let mut plan = read_plan(mem, ctx, subs, n)?;
+    let ready = if !plan.immediate.is_empty() {
+        std::mem::take(&mut plan.immediate)
+    } else if !plan.buffered.is_empty() {
+        // Ready without waiting: report with them whatever else is ready now.
+        let mut ready = std::mem::take(&mut plan.buffered);
+        let already: Vec<usize> = ready.iter().filter_map(|r| r.socket).collect();
+        let others = poll_sockets(&plan.sockets, Some(Duration::ZERO))?;
+        ready.extend(others.into_iter().filter(|r| !r.socket.is_some_and(|i| already.contains(&i))));
+        ready
+    } else if plan.delegated.is_empty() {
+        wait_native(&plan)?
+    } else {
+        wait_mixed(ctx, fuel, &plan)?
+    };
+    // An edge-triggered socket is not watched again in a direction
+    // reported now until an operation there answers `again`.
+    for sub in ready.iter().filter_map(|r| r.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge) {
+        if let Ok(s) = ctx.table.socket(sub.guest_fd) {
+            s.readiness().reported(sub.direction());
+        }
+    }
+    for (i, r) in ready.iter().take(n as usize).enumerate() {
+        mem.write((out + i * EVENT_SIZE) as i32, &r.event.encode())?;
+    }
+    mem.write_u32(ret, ready.len().min(n as usize) as u32)?;
+    Ok(())
 }

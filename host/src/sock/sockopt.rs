@@ -11,10 +11,11 @@
 //! `noprotoopt` like any option the host does not know.
 
 use crate::abi::Errno;
+use crate::abi::Kind;
 use crate::call::served;
-use crate::socket::{Kind, Socket};
+use crate::ctx::CtxView;
+use crate::socket::Socket;
 use crate::spec::{self, Applies, OptType, SpecOpt};
-use crate::state::HostState;
 use libc::{c_int, c_void, socklen_t};
 use std::collections::HashMap;
 use std::os::fd::AsRawFd;
@@ -83,9 +84,13 @@ pub enum HostOpt {
 /// or the host) and how its value is coded.
 #[derive(Debug, Clone, Copy)]
 pub struct Opt {
+    /// The kernel level (`SOL_SOCKET`, `IPPROTO_TCP`, ...).
     pub level: c_int,
+    /// The kernel option name.
     pub name: c_int,
+    /// How its value is laid out.
     pub ty: OptType,
+    /// A host-served option (not a kernel one), if it is one.
     pub host: Option<HostOpt>,
 }
 
@@ -282,28 +287,33 @@ fn get(sock: &Socket, opt: Opt) -> R<Vec<u8>> {
     Ok(decode(opt.ty, &k))
 }
 
-type C<'a> = Caller<'a, HostState>;
+/// The most of an option value read from the guest: more than any option
+/// in the table takes (a `timeval` is 16 bytes, a congestion algorithm's
+/// name 16), so a longer `value_len` reads the same as Linux does (it reads
+/// what the option needs) without making the host copy a guest-sized buffer.
+const MAX_VALUE: u32 = 256;
 
-pub fn add_to_linker(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, view: impl CtxView<T>) -> wasmtime::Result<()> {
     let table = Arc::new(Table::from_spec(spec::SPEC).map_err(wasmtime::Error::msg)?);
     let t = table.clone();
     linker.func_wrap(
         MODULE,
         "sockopt_set",
-        move |mut c: C<'_>, fd: i32, level: i32, name: i32, value: i32, value_len: i32| {
-            served(&mut c, |mem, st| {
+        move |mut c: Caller<'_, T>, fd: i32, level: i32, name: i32, value: i32, value_len: i32| {
+            served(&mut c, view, |mem, st| {
                 let sock = st.table.socket(fd)?;
-                let value = mem.bytes(value, value_len as u32)?;
+                mem.range(value, u64::from(value_len as u32))?;
+                let value = mem.read_vec(value, (value_len as u32).min(MAX_VALUE))?;
                 let opt = t.lookup(sock, level as u32, name as u32, false)?;
-                set(sock, opt, value)
+                set(sock, opt, &value)
             })
         },
     )?;
     linker.func_wrap(
         MODULE,
         "sockopt_get",
-        move |mut c: C<'_>, fd: i32, level: i32, name: i32, buf: i32, buf_len: i32, ret_len: i32| {
-            served(&mut c, |mem, st| {
+        move |mut c: Caller<'_, T>, fd: i32, level: i32, name: i32, buf: i32, buf_len: i32, ret_len: i32| {
+            served(&mut c, view, |mem, st| {
                 let sock = st.table.socket(fd)?;
                 mem.range(buf, u64::from(buf_len as u32))?;
                 mem.range(ret_len, 4)?;

@@ -8,7 +8,6 @@ use crate::audit::Operation;
 use crate::pool::Right;
 use crate::sys::{self, IoVecs, Received};
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
 
 impl Socket {
     /// Sends each message to its destination (or the connected peer).
@@ -28,7 +27,7 @@ impl Socket {
             }
             self.check_destination(to)?;
         }
-        let r = sys::sendmmsg(self.os.as_raw_fd(), &mut msgs[..allowed], flags).map_err(Errno::from);
+        let r = sys::sendmmsg(self.wait_fd(), &mut msgs[..allowed], flags).map_err(Errno::from);
         self.readiness.after(Direction::Write, r)
     }
 
@@ -45,7 +44,7 @@ impl Socket {
         let filter = self.kind == Kind::Datagram && self.pool.filters_peers();
         let mut deadline = Deadline::start();
         loop {
-            let mut got = sys::recvmmsg(self.os.as_raw_fd(), iovs, flags)?;
+            let mut got = sys::recvmmsg(self.wait_fd(), iovs, flags)?;
             if !filter {
                 return Ok(got);
             }
@@ -58,7 +57,7 @@ impl Socket {
             if flags & libc::MSG_PEEK != 0 {
                 // Every record peeked the same denied datagram: consume it
                 // so the next one can be seen.
-                sys::recv(self.os.as_raw_fd(), &mut IoVecs::new(), 0, false, true)?;
+                sys::recv(self.wait_fd(), &mut IoVecs::new(), 0, false, true)?;
             }
             deadline.wait_readable(self)?;
         }

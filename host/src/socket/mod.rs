@@ -10,52 +10,30 @@
 mod batch;
 mod policy;
 mod readiness;
+mod shared;
+mod transport;
 mod wait;
 
 pub use readiness::{Direction, Readiness};
+
+pub use crate::abi::Kind;
 
 use crate::abi::Errno;
 use crate::audit::{Hooks, Operation, Target};
 use crate::pool::{Pool, Right};
 use crate::sys::{self, IoVecs, Received};
+use shared::{Flag, Latest, Number};
 use socket2::{Domain, SockAddr, Type};
-use std::cell::Cell;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Arc;
+use transport::Transport;
 use wait::Deadline;
 
 /// The name of the empty pool a `socketpair` socket holds, for the rare log
 /// line that names a socket's pool.
 pub const UNIX_POOL: &str = "(socketpair: no network)";
-
-/// Stream or datagram, with the preview-1 `filetype` value as discriminant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Datagram = 5,
-    Stream = 6,
-}
-
-impl Kind {
-    /// Decodes the ABI `type` (5 datagram, 6 stream).
-    pub fn from_abi(t: i32) -> Result<Kind, Errno> {
-        match t {
-            5 => Ok(Kind::Datagram),
-            6 => Ok(Kind::Stream),
-            _ => Err(Errno::INVAL),
-        }
-    }
-}
-
-/// Decodes the ABI `family` (1 inet4, 2 inet6).
-pub fn domain_from_abi(f: i32) -> Result<Domain, Errno> {
-    match f {
-        1 => Ok(Domain::IPV4),
-        2 => Ok(Domain::IPV6),
-        _ => Err(Errno::INVAL),
-    }
-}
 
 /// The kernel socket type for `kind`, close-on-exec.
 fn socket_type(kind: Kind) -> Type {
@@ -68,7 +46,8 @@ fn socket_type(kind: Kind) -> Type {
 /// One socket in the guest's fd table (under one or more numbers, see
 /// [`crate::table`]).
 pub struct Socket {
-    os: socket2::Socket,
+    /// What carries its bytes (a kernel socket; the seam for TLS).
+    transport: Transport,
     /// The pool it was opened from; for a Unix-domain socket an empty pool
     /// that grants nothing (see [`Socket::pair`]).
     pool: Arc<Pool>,
@@ -81,21 +60,21 @@ pub struct Socket {
     ipv6: bool,
     /// `O_NONBLOCK`, shared by every number of the socket as Linux shares it
     /// between the fds of one open file description.
-    nonblocking: Cell<bool>,
+    nonblocking: Flag,
     /// One of the guest's numbers for this socket (kept by the fd table), for logs.
-    fd: Cell<u32>,
+    fd: Number,
     /// The local address was granted by a bind rule (an explicit `bind`, the
     /// implicit one of `listen`, or an accepted connection's). A port the
     /// kernel assigned by itself (a failed connect leaves one) is not.
-    bound: Cell<bool>,
+    bound: Flag,
     /// Whether an IPv6 socket's dual-stack mode has been decided against
     /// the pool (see [`policy`]); IPv4 sockets start decided.
-    family_settled: Cell<bool>,
+    family_settled: Flag,
     /// The kernel filter of inbound peers is attached (it cannot be twice).
-    filtered: Cell<bool>,
+    filtered: Flag,
     /// The last `send_to` destination reported as granted, so that a
     /// datagram stream to one peer is one audit record, not one per datagram.
-    last_send_to: Cell<Option<SocketAddr>>,
+    last_send_to: Latest<Option<SocketAddr>>,
     /// Level- or edge-triggered readiness for `poll_oneoff`.
     readiness: Readiness,
 }
@@ -104,18 +83,18 @@ impl Socket {
     /// A socket in its initial state: blocking, unbound, level-triggered.
     fn new(os: socket2::Socket, pool: Arc<Pool>, hooks: Arc<Hooks>, kind: Kind, ipv6: bool) -> Socket {
         Socket {
-            os,
+            transport: Transport::Plain(os),
             pool,
             unix: false,
             hooks,
             kind,
             ipv6,
-            nonblocking: Cell::new(false),
-            fd: Cell::new(u32::MAX),
-            bound: Cell::new(false),
-            family_settled: Cell::new(!ipv6),
-            filtered: Cell::new(false),
-            last_send_to: Cell::new(None),
+            nonblocking: Flag::new(false),
+            fd: Number::new(u32::MAX),
+            bound: Flag::new(false),
+            family_settled: Flag::new(!ipv6),
+            filtered: Flag::new(false),
+            last_send_to: Latest::default(),
             readiness: Readiness::default(),
         }
     }
@@ -177,16 +156,32 @@ impl Socket {
         Ok(())
     }
 
+    /// Stream or datagram.
     pub fn kind(&self) -> Kind {
         self.kind
     }
 
+    /// The pool it was opened from.
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
+    /// The kernel socket underneath its transport (options, addresses).
     pub fn os(&self) -> &socket2::Socket {
-        &self.os
+        self.transport.kernel()
+    }
+
+    /// Whether the socket is ready in `dir` before the kernel says so (a
+    /// transport's buffered data); `poll_oneoff` asks this first.
+    #[inline]
+    pub(crate) fn ready_now(&self, dir: Direction) -> bool {
+        self.transport.pending(dir)
+    }
+
+    /// The fd whose kernel readiness `poll_oneoff` waits on.
+    #[inline]
+    pub(crate) fn wait_fd(&self) -> RawFd {
+        self.transport.wait_fd()
     }
 
     /// Records the guest's number for this socket (the fd table calls this).
@@ -204,13 +199,15 @@ impl Socket {
         self.fd.get()
     }
 
+    /// `O_NONBLOCK`.
     pub fn is_nonblocking(&self) -> bool {
         self.nonblocking.get()
     }
 
+    /// Sets `O_NONBLOCK` (for every number of the socket).
     pub fn set_nonblocking(&self, on: bool) -> Result<(), Errno> {
         if on != self.nonblocking.get() {
-            self.os.set_nonblocking(on)?;
+            self.os().set_nonblocking(on)?;
             self.nonblocking.set(on);
         }
         Ok(())
@@ -226,7 +223,7 @@ impl Socket {
     fn accept_admitted(&self, nonblocking: bool) -> Result<(Socket, SocketAddr), Errno> {
         let mut deadline = Deadline::start();
         loop {
-            let (os, peer) = sys::accept(self.os.as_raw_fd(), nonblocking)?;
+            let (os, peer) = sys::accept(self.wait_fd(), nonblocking)?;
             let Some(peer) = peer else { return Err(Errno::CONNABORTED) };
             if self.admits(Operation::Accept, &peer) {
                 return Ok((self.accepted(os, nonblocking), peer));
@@ -249,12 +246,12 @@ impl Socket {
         let filter = datagram && self.pool.filters_peers();
         let mut deadline = Deadline::start();
         loop {
-            let got = sys::recv(self.os.as_raw_fd(), iov, flags, want_from || filter, datagram)?;
+            let got = self.transport.recv(iov, flags, want_from || filter, datagram)?;
             match got.from {
                 Some(from) if filter && !self.admits(Operation::Receive, &from) => {
                     if flags & libc::MSG_PEEK != 0 {
                         // Consume the peeked datagram so the next one can be seen.
-                        sys::recv(self.os.as_raw_fd(), &mut IoVecs::new(), 0, false, true)?;
+                        self.transport.recv(&mut IoVecs::new(), 0, false, true)?;
                     }
                     deadline.wait_readable(self)?;
                 }
@@ -268,7 +265,7 @@ impl Socket {
         if let Some(to) = to {
             self.check_destination(to)?;
         }
-        self.readiness.after(Direction::Write, sys::send(self.os.as_raw_fd(), iov, flags, to).map_err(Errno::from))
+        self.readiness.after(Direction::Write, self.transport.send(iov, flags, to).map_err(Errno::from))
     }
 
     /// Checks a destination the guest named: refused on a Unix socket before
@@ -285,15 +282,17 @@ impl Socket {
     /// `SO_ERROR`: the pending error, cleared by reading it. `poll_oneoff`
     /// leaves it alone, so it is the kernel's (and `recv`/`send` return it).
     pub fn take_error(&self) -> Result<Option<Errno>, Errno> {
-        Ok(self.os.take_error()?.map(Errno::from))
+        Ok(self.os().take_error()?.map(Errno::from))
     }
 
+    /// The kernel's local address.
     pub fn local_addr(&self) -> Result<SocketAddr, Errno> {
-        sock_addr(self.os.local_addr()?)
+        sock_addr(self.os().local_addr()?)
     }
 
+    /// The connected peer's address.
     pub fn peer_addr(&self) -> Result<SocketAddr, Errno> {
-        sock_addr(self.os.peer_addr()?)
+        sock_addr(self.os().peer_addr()?)
     }
 
     /// Joins or leaves a multicast group, which a connect or accept rule must grant.
@@ -315,17 +314,17 @@ impl Socket {
         // `in_addr` (what C passes in `imr_interface.s_addr`); for IPv6 an index.
         let v4_if = std::net::Ipv4Addr::from(interface.to_le_bytes());
         let r = match (group.ip(), join) {
-            (IpAddr::V4(g), true) => self.os.join_multicast_v4(&g, &v4_if),
-            (IpAddr::V4(g), false) => self.os.leave_multicast_v4(&g, &v4_if),
-            (IpAddr::V6(g), true) => self.os.join_multicast_v6(&g, interface),
-            (IpAddr::V6(g), false) => self.os.leave_multicast_v6(&g, interface),
+            (IpAddr::V4(g), true) => self.os().join_multicast_v4(&g, &v4_if),
+            (IpAddr::V4(g), false) => self.os().leave_multicast_v4(&g, &v4_if),
+            (IpAddr::V6(g), true) => self.os().join_multicast_v6(&g, interface),
+            (IpAddr::V6(g), false) => self.os().leave_multicast_v6(&g, interface),
         };
         Ok(r?)
     }
 
     /// Bytes ready to read, for `poll_oneoff`'s `nbytes`.
     pub fn bytes_readable(&self) -> usize {
-        sys::bytes_readable(self.os.as_raw_fd()).unwrap_or(0)
+        sys::bytes_readable(self.wait_fd()).unwrap_or(0)
     }
 
     /// Whether the socket is IPv6 (options such as TTL have per-family names).
@@ -336,7 +335,7 @@ impl Socket {
 
 impl AsRawFd for Socket {
     fn as_raw_fd(&self) -> RawFd {
-        self.os.as_raw_fd()
+        self.transport.wait_fd()
     }
 }
 

@@ -114,12 +114,12 @@ impl Socket {
     fn bind_granted(&self, op: Operation, addr: SocketAddr, dual: bool, rule: Rule<'_>) -> Result<(), Errno> {
         let narrow = dual && !self.v4_half_granted(addr.port());
         if dual {
-            self.os.set_only_v6(narrow)?;
+            self.os().set_only_v6(narrow)?;
         }
-        if let Err(e) = self.os.bind(&addr.into()) {
+        if let Err(e) = self.os().bind(&addr.into()) {
             // A failed bind leaves the socket as it was.
             if narrow {
-                let _ = self.os.set_only_v6(false);
+                let _ = self.os().set_only_v6(false);
             }
             return Err(e.into());
         }
@@ -137,7 +137,7 @@ impl Socket {
 
     /// Whether binding `addr` would make a dual-stack wildcard socket.
     fn wildcard_dual_stack(&self, addr: &SocketAddr) -> Result<bool, Errno> {
-        Ok(self.ipv6 && addr.ip() == IpAddr::from([0u16; 8]) && !self.os.only_v6()?)
+        Ok(self.ipv6 && addr.ip() == IpAddr::from([0u16; 8]) && !self.os().only_v6()?)
     }
 
     /// Whether the pool grants `0.0.0.0` at `port` (0: every port, for an ephemeral bind).
@@ -155,8 +155,8 @@ impl Socket {
         if self.family_settled.get() {
             return Ok(());
         }
-        if !self.pool.grants_ipv4(Right::Connect) && !self.os.only_v6()? {
-            self.os.set_only_v6(true)?;
+        if !self.pool.grants_ipv4(Right::Connect) && !self.os().only_v6()? {
+            self.os().set_only_v6(true)?;
         }
         self.family_settled.set(true);
         Ok(())
@@ -194,7 +194,7 @@ impl Socket {
             }
         }
         self.attach_peer_filter()?;
-        Ok(self.os.listen(backlog.min(i32::MAX as u32) as i32)?)
+        Ok(self.os().listen(backlog.min(i32::MAX as u32) as i32)?)
     }
 
     /// Connects; a non-blocking socket gets `inprogress`.
@@ -202,7 +202,7 @@ impl Socket {
         self.inet_only()?;
         self.check(Right::Connect, Operation::Connect, &addr)?;
         self.settle_family()?;
-        self.readiness.after(Direction::Write, self.os.connect(&addr.into()).map_err(Errno::from))
+        self.readiness.after(Direction::Write, self.os().connect(&addr.into()).map_err(Errno::from))
     }
 
     /// Attaches the kernel filter of the pool's accept rules, once. A pool
@@ -213,7 +213,7 @@ impl Socket {
             return Ok(());
         }
         if let Some(f) = PeerFilter::for_pool(&self.pool).map_err(|_| Errno::NOBUFS)? {
-            f.attach(self.os.as_fd())?;
+            f.attach(self.os().as_fd())?;
         }
         self.filtered.set(true);
         Ok(())

@@ -12,7 +12,7 @@
 //! what C `poll()` relies on) is unchanged.
 
 use crate::abi::Errno;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
 
 /// A direction of readiness.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,36 +26,36 @@ const BOTH: u8 = Direction::Read as u8 | Direction::Write as u8;
 /// One socket's readiness mode and, when edge-triggered, which directions
 /// `poll_oneoff` watches.
 pub struct Readiness {
-    edge: Cell<bool>,
-    armed: Cell<u8>,
+    edge: AtomicBool,
+    armed: AtomicU8,
 }
 
 impl Default for Readiness {
     fn default() -> Readiness {
-        Readiness { edge: Cell::new(false), armed: Cell::new(BOTH) }
+        Readiness { edge: AtomicBool::new(false), armed: AtomicU8::new(BOTH) }
     }
 }
 
 impl Readiness {
     pub fn is_edge(&self) -> bool {
-        self.edge.get()
+        self.edge.load(Relaxed)
     }
 
     /// Switches the mode; either way both directions start armed.
     pub fn set_edge(&self, on: bool) {
-        self.edge.set(on);
-        self.armed.set(BOTH);
+        self.edge.store(on, Relaxed);
+        self.armed.store(BOTH, Relaxed);
     }
 
     /// Whether `poll_oneoff` should watch `dir` now.
     pub fn watches(&self, dir: Direction) -> bool {
-        !self.edge.get() || self.armed.get() & dir as u8 != 0
+        !self.edge.load(Relaxed) || self.armed.load(Relaxed) & dir as u8 != 0
     }
 
     /// `poll_oneoff` reported `dir` ready: in edge mode, stop watching it.
     pub fn reported(&self, dir: Direction) {
-        if self.edge.get() {
-            self.armed.set(self.armed.get() & !(dir as u8));
+        if self.edge.load(Relaxed) {
+            self.armed.fetch_and(!(dir as u8), Relaxed);
         }
     }
 
@@ -63,7 +63,11 @@ impl Readiness {
     /// guest must wait (`again`, or `inprogress` for a connect's write side).
     pub fn after<T>(&self, dir: Direction, r: Result<T, Errno>) -> Result<T, Errno> {
         if matches!(r, Err(Errno::AGAIN) | Err(Errno::INPROGRESS)) {
-            self.armed.set(self.armed.get() | dir as u8);
+            // Usually armed already (and always, level-triggered): a load
+            // spares the locked read-modify-write.
+            if self.armed.load(Relaxed) & dir as u8 == 0 {
+                self.armed.fetch_or(dir as u8, Relaxed);
+            }
         }
         r
     }

@@ -1,8 +1,8 @@
-//! Socket I/O straight between the kernel and guest memory, shared by the
-//! `wasi_ephemeral_sock` functions (`recv`, `send`, `recv_from`, `send_to`)
-//! and the preview-1 ones (`fd_read`, `fd_write`, `sock_recv`, `sock_send`).
+//! The guest's `iovec` arrays and buffers as host iovecs that point
+//! straight into guest memory, so socket I/O moves data between the kernel
+//! and the guest with no copy (`{ buf: u32, len: u32 }` records, 8 bytes).
 
-use crate::abi::{Errno, Mem};
+use super::{Errno, Mem};
 use crate::sys::{IoVecs, MAX_IOVECS};
 
 /// A read or write never moves more than this in one call: the guest's
@@ -29,8 +29,7 @@ pub fn guest_iovecs(mem: &mut Mem<'_>, iovs: i32, count: i32) -> Result<IoVecs, 
         let range = mem.range(buf as i32, len.into())?;
         let len = u64::from(len).min(MAX_TRANSFER - total);
         if len > 0 {
-            // SAFETY: `range` lies inside guest memory.
-            out.push(unsafe { mem.base_ptr().add(range.start) }, len as usize);
+            out.push(mem.ptr_at(range.start), len as usize);
             total += len;
         }
     }
@@ -44,24 +43,7 @@ pub fn guest_buffer(mem: &mut Mem<'_>, buf: i32, len: i32) -> Result<IoVecs, Err
     let range = mem.range(buf, len)?;
     let mut out = IoVecs::new();
     if len > 0 {
-        // SAFETY: `range` lies inside guest memory.
-        out.push(unsafe { mem.base_ptr().add(range.start) }, len as usize);
+        out.push(mem.ptr_at(range.start), len as usize);
     }
     Ok(out)
-}
-
-/// The ABI's recv flags (1 peek, 2 waitall) as host `MSG_*` flags.
-pub fn recv_flags(flags: i32) -> Result<i32, Errno> {
-    if flags & !3 != 0 {
-        return Err(Errno::INVAL);
-    }
-    Ok((if flags & 1 != 0 { libc::MSG_PEEK } else { 0 }) | (if flags & 2 != 0 { libc::MSG_WAITALL } else { 0 }))
-}
-
-/// The ABI's send flags: none are defined.
-pub fn send_flags(flags: i32) -> Result<i32, Errno> {
-    if flags != 0 {
-        return Err(Errno::INVAL);
-    }
-    Ok(0)
 }

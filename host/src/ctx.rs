@@ -1,0 +1,227 @@
+//! The embedding API: a [`WasockCtx`] for each guest, made by a
+//! [`WasockCtxBuilder`], and [`add_to_linker`](crate::add_to_linker) for any store type.
+//!
+//! This is how `wasock run` uses the host, and how another wasmtime
+//! embedder does:
+//!
+//! ```no_run
+//! use wasmtime::{Engine, Linker, Module, Store};
+//! use wasock_host::pool::{Pool, Right};
+//! use wasock_host::WasockCtx;
+//!
+//! struct MyState {
+//!     wasock: WasockCtx,
+//! }
+//!
+//! # fn main() -> wasmtime::Result<()> {
+//! let engine = Engine::default();
+//! let mut linker = Linker::<MyState>::new(&engine);
+//! wasock_host::add_to_linker(&mut linker, |s: &mut MyState| &mut s.wasock)?;
+//! let pool = Pool::new("net").allow(Right::Connect, "127.0.0.1:8080").map_err(wasmtime::Error::msg)?;
+//! let wasock = WasockCtx::builder().inherit_stdio().arg("client").pool(pool).build()?;
+//! let mut store = Store::new(&engine, MyState { wasock });
+//! let module = Module::from_file(&engine, "client.wasm")?;
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! instance.get_typed_func::<(), ()>(&mut store, "_start")?.call(&mut store, ())?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`add_to_linker`](crate::add_to_linker) defines all of `wasi_snapshot_preview1` (a router over
+//! wasmtime-wasi's implementation, see [`crate::wasi_p1`]) and
+//! `wasi_ephemeral_sock`. It replaces wasmtime-wasi's own
+//! `wasmtime_wasi::p1::add_to_linker_sync`: both define
+//! `wasi_snapshot_preview1`, so a linker takes one or the other.
+
+use crate::audit::{DecisionHook, Hooks};
+use crate::filter::PeerFilter;
+use crate::pool::Pool;
+use crate::table::{Entry, FdTable};
+use std::path::Path;
+use std::sync::Arc;
+use wasmtime::error::Context;
+use wasmtime::{Memory, SharedMemory};
+use wasmtime_wasi::cli::{StdinStream, StdoutStream};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
+
+/// One guest's wasock state: its fd table (sockets, pools and the fds
+/// wasmtime-wasi serves), wasmtime-wasi's preview-1 context, and where
+/// pool decisions go. An embedder keeps it in its store's data and hands
+/// [`add_to_linker`](crate::add_to_linker) a way to reach it.
+///
+/// Dropping it closes every socket the guest left open, without lingering
+/// (see [`FdTable::prepare_exit`]).
+pub struct WasockCtx {
+    /// wasmtime-wasi's preview-1 context: serves every fd that is not a socket or pool.
+    pub(crate) wasi: WasiP1Ctx,
+    /// The guest's fd table.
+    pub(crate) table: FdTable,
+    /// Where pool decisions are reported.
+    pub(crate) hooks: Arc<Hooks>,
+    /// The guest's exported memory, found on the first host call and kept,
+    /// so that calls do not search the exports by name each time.
+    pub(crate) memory: Option<GuestMem>,
+}
+
+impl WasockCtx {
+    /// A builder with nothing granted: no stdio, no arguments, no
+    /// directories, no pools.
+    pub fn builder() -> WasockCtxBuilder {
+        WasockCtxBuilder::new()
+    }
+
+    /// How many socket numbers the guest holds now.
+    pub fn open_sockets(&self) -> usize {
+        self.table.open_sockets()
+    }
+}
+
+impl Drop for WasockCtx {
+    fn drop(&mut self) {
+        self.table.prepare_exit();
+    }
+}
+
+/// Builds a [`WasockCtx`]. The guest's fds are numbered as the ABI says:
+/// stdio 0-2, then the preopened directories in the order given, then the
+/// pools in the order given (see `docs/abi.md`).
+pub struct WasockCtxBuilder {
+    wasi: WasiCtxBuilder,
+    dirs: u32,
+    pools: Vec<Pool>,
+    hooks: Vec<Arc<dyn DecisionHook>>,
+    max_sockets: Option<usize>,
+}
+
+impl Default for WasockCtxBuilder {
+    fn default() -> WasockCtxBuilder {
+        WasockCtxBuilder::new()
+    }
+}
+
+impl WasockCtxBuilder {
+    /// See [`WasockCtx::builder`].
+    pub fn new() -> WasockCtxBuilder {
+        let mut wasi = WasiCtxBuilder::new();
+        // Each host call blocks the guest anyway (a sync embedding that runs
+        // wasmtime-wasi's futures to completion), so file work need not hop to
+        // tokio's blocking pool and back: reads, opens and stats run on the
+        // calling thread (bench/findings.md has the measurement).
+        wasi.allow_blocking_current_thread(true);
+        WasockCtxBuilder { wasi, dirs: 0, pools: Vec::new(), hooks: Vec::new(), max_sockets: None }
+    }
+
+    /// The guest's stdin, stdout and stderr are the host's.
+    pub fn inherit_stdio(mut self) -> Self {
+        self.wasi.inherit_stdio();
+        self
+    }
+
+    /// The guest's stdin (for example a `wasmtime_wasi::p2::pipe::MemoryInputPipe`).
+    pub fn stdin(mut self, s: impl StdinStream + 'static) -> Self {
+        self.wasi.stdin(s);
+        self
+    }
+
+    /// The guest's stdout (for example a `wasmtime_wasi::p2::pipe::MemoryOutputPipe`).
+    pub fn stdout(mut self, s: impl StdoutStream + 'static) -> Self {
+        self.wasi.stdout(s);
+        self
+    }
+
+    /// The guest's stderr.
+    pub fn stderr(mut self, s: impl StdoutStream + 'static) -> Self {
+        self.wasi.stderr(s);
+        self
+    }
+
+    /// Appends one argument (the first is the guest's `argv[0]`).
+    pub fn arg(mut self, a: impl AsRef<str>) -> Self {
+        self.wasi.arg(a);
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args(mut self, args: &[impl AsRef<str>]) -> Self {
+        self.wasi.args(args);
+        self
+    }
+
+    /// Sets one environment variable.
+    pub fn env(mut self, k: impl AsRef<str>, v: impl AsRef<str>) -> Self {
+        self.wasi.env(k, v);
+        self
+    }
+
+    /// Preopens the host directory `host` as `guest`, read-write. Its fd
+    /// follows stdio and the directories preopened before it.
+    pub fn preopened_dir(mut self, host: impl AsRef<Path>, guest: &str) -> wasmtime::Result<Self> {
+        let host = host.as_ref();
+        self.wasi
+            .preopened_dir(host, guest, FsPerms::ReadWrite)
+            .with_context(|| format!("--dir {}: cannot open the directory", host.display()))?;
+        self.dirs += 1;
+        Ok(self)
+    }
+
+    /// Grants an address pool; its fd follows the directories and the
+    /// pools granted before it.
+    pub fn pool(mut self, p: Pool) -> Self {
+        self.pools.push(p);
+        self
+    }
+
+    /// Reports every pool decision (grants and denials) to `hook`, after
+    /// the hooks added before it. `wasock run`'s stderr log and audit
+    /// file are two such hooks.
+    pub fn decision_hook(mut self, hook: Arc<dyn DecisionHook>) -> Self {
+        self.hooks.push(hook);
+        self
+    }
+
+    /// At most `n` socket numbers open at once; past it, `open`, `accept`,
+    /// dups and socketpairs answer `mfile`. Default:
+    /// [`crate::Limits::default_sockets`].
+    pub fn max_sockets(mut self, n: usize) -> Self {
+        self.max_sockets = Some(n);
+        self
+    }
+
+    /// The context. Fails if a pool's accept rules do not fit in one kernel
+    /// filter (see [`PeerFilter`]).
+    pub fn build(mut self) -> wasmtime::Result<WasockCtx> {
+        for pool in &self.pools {
+            PeerFilter::for_pool(pool).map_err(|e| wasmtime::Error::msg(e.to_string()))?;
+        }
+        // wasmtime-wasi builds its tokio runtime on first use and panics if it
+        // cannot (no fd left for its epoll): build it now, before the guest can
+        // use up the fds.
+        wasmtime_wasi::runtime::in_tokio(async {});
+        let max_sockets = self.max_sockets.unwrap_or_else(crate::Limits::default_sockets);
+        let mut table = FdTable::with_socket_limit(max_sockets);
+        // wasmtime-wasi numbers stdio 0-2 and the preopens after them, in
+        // order; the table mirrors that, then adds the pools.
+        for n in 0..3 + self.dirs {
+            table.insert(Entry::Wasi(n));
+        }
+        for pool in self.pools {
+            table.insert(Entry::Pool(Arc::new(pool)));
+        }
+        Ok(WasockCtx { wasi: self.wasi.build_p1(), table, hooks: Arc::new(Hooks::new(self.hooks)), memory: None })
+    }
+}
+
+/// The guest's exported memory: a plain linear memory, or a shared one (a
+/// module built for threads). Found on the first host call and kept.
+#[derive(Clone)]
+pub(crate) enum GuestMem {
+    Plain(Memory),
+    Shared(SharedMemory),
+}
+
+/// How a host function reaches the [`WasockCtx`] in its store's data `T`:
+/// a function such as `|s: &mut MyState| &mut s.wasock`.
+pub trait CtxView<T>: Fn(&mut T) -> &mut WasockCtx + Send + Sync + Copy + 'static {}
+
+impl<T, F> CtxView<T> for F where F: Fn(&mut T) -> &mut WasockCtx + Send + Sync + Copy + 'static {}
