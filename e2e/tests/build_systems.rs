@@ -5,6 +5,11 @@
 //! `CC=wasock-cc`. Each result runs under `wasock run` against a native echo
 //! server. `make setup` installs cmake and autoconf; where one is missing
 //! anyway, its test says so and skips.
+//!
+//! A C++ line client (`e2e/projects/cxx-echo`) is built unchanged with
+//! `wasock-c++` and by CMake as a CXX project, and its output held to the
+//! same program built with g++; the same suite checks what `-fno-exceptions`
+//! makes of C++ that throws.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,12 +28,21 @@ fn wasock_cc() -> PathBuf {
     build_dir().join("bin/wasock-cc")
 }
 
-/// A fresh copy of the project, so that builds never write into the tree.
-fn project_copy(name: &str) -> PathBuf {
+fn wasock_cxx() -> PathBuf {
+    build_dir().join("bin/wasock-c++")
+}
+
+fn toolchain_file() -> String {
+    format!("-DCMAKE_TOOLCHAIN_FILE={}", build_dir().join("sdk/share/cmake/wasock.cmake").display())
+}
+
+/// A fresh copy of `e2e/projects/PROJECT` for the test `name`, so that
+/// builds never write into the tree.
+fn project_copy(project: &str, name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wasock-build-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let src = root().join("e2e/projects/echo-client");
+    let src = root().join("e2e/projects").join(project);
     for entry in std::fs::read_dir(&src).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
@@ -54,6 +68,12 @@ fn run(cmd: &mut Command) {
     );
 }
 
+/// Configures `dir` with the SDK's toolchain file into `dir/out` and builds it.
+fn cmake_build(dir: &Path) {
+    run(Command::new("cmake").arg("-S").arg(dir).arg("-B").arg(dir.join("out")).arg(toolchain_file()));
+    run(Command::new("cmake").arg("--build").arg(dir.join("out")));
+}
+
 /// Runs the built module against a native echo server; it prints "BUILT_WITH: hello".
 fn assert_runs(module: &Path, built_with: &str) {
     let echo = native_tcp_echo("127.0.0.1:0");
@@ -72,15 +92,8 @@ fn cmake_with_the_toolchain_file() {
     if !have("cmake") {
         return;
     }
-    let dir = project_copy("cmake");
-    let toolchain = build_dir().join("sdk/share/cmake/wasock.cmake");
-    run(Command::new("cmake")
-        .arg("-S")
-        .arg(&dir)
-        .arg("-B")
-        .arg(dir.join("out"))
-        .arg(format!("-DCMAKE_TOOLCHAIN_FILE={}", toolchain.display())));
-    run(Command::new("cmake").arg("--build").arg(dir.join("out")));
+    let dir = project_copy("echo-client", "cmake");
+    cmake_build(&dir);
     assert_runs(&dir.join("out/echo_client.wasm"), "cmake");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -90,7 +103,7 @@ fn autoconf_configure_for_wasm32_wasi() {
     if !have("autoconf") {
         return;
     }
-    let dir = project_copy("autoconf");
+    let dir = project_copy("echo-client", "autoconf");
     run(Command::new("autoheader").current_dir(&dir));
     run(Command::new("autoconf").current_dir(&dir));
     run(Command::new("./configure")
@@ -109,12 +122,95 @@ fn autoconf_configure_for_wasm32_wasi() {
 
 #[test]
 fn a_plain_makefile_with_cc_set() {
-    let dir = project_copy("make");
+    let dir = project_copy("echo-client", "make");
     run(Command::new("make")
         .arg("-f")
         .arg("Makefile.plain")
         .arg(format!("CC={}", wasock_cc().display()))
         .current_dir(&dir));
     assert_runs(&dir.join("echo_client"), "make");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The words the C++ line client sends, and what it must print for them
+/// (the output of the g++ build, run against the same kind of echo server).
+const CXX_WORDS: [&str; 5] = ["hello", "wasm", "c++", "sockets", "wasm"];
+
+fn native_cxx_output(dir: &Path) -> String {
+    let bin = dir.join("line_client-native");
+    run(Command::new("g++")
+        .args(["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-o"])
+        .arg(&bin)
+        .arg(dir.join("line_client.cpp")));
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let out = Command::new(&bin).arg("127.0.0.1").arg(echo.port().to_string()).args(CXX_WORDS).output().unwrap();
+    assert!(out.status.success(), "native line_client failed: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("same: 5 of 5 lines came back"), "{text}");
+    text
+}
+
+/// Runs the C++ module against a native echo server and holds its output to Linux's.
+fn assert_cxx_matches_native(module: &Path, dir: &Path) {
+    let echo = native_tcp_echo("127.0.0.1:0");
+    let mut guest =
+        Guest::at(module.to_path_buf()).allow("--allow-connect", &echo.to_string()).arg("127.0.0.1").arg(echo.port());
+    for w in CXX_WORDS {
+        guest = guest.arg(w);
+    }
+    let f = guest.run();
+    f.assert_success();
+    // (The harness keeps stdout as lines joined by newlines: no final one.)
+    assert_eq!(f.stdout.trim_end(), native_cxx_output(dir).trim_end(), "{f}");
+}
+
+#[test]
+fn cxx_program_built_with_wasock_cxx_prints_what_gpp_builds_print() {
+    let dir = project_copy("cxx-echo", "cxx");
+    let module = dir.join("line_client.wasm");
+    run(Command::new(wasock_cxx())
+        .args(["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-o"])
+        .arg(&module)
+        .arg(dir.join("line_client.cpp")));
+    assert_cxx_matches_native(&module, &dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn cmake_cxx_project_with_the_toolchain_file() {
+    if !have("cmake") {
+        return;
+    }
+    let dir = project_copy("cxx-echo", "cmake-cxx");
+    cmake_build(&dir);
+    assert_cxx_matches_native(&dir.join("out/line_client.wasm"), &dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn cxx_throw_is_refused_at_compile_time() {
+    let dir = project_copy("cxx-echo", "cxx-throw");
+    let out = Command::new(wasock_cxx())
+        .arg("-o")
+        .arg(dir.join("t.wasm"))
+        .arg(dir.join("no_exceptions.cpp"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a throwing program compiled:\n{stderr}");
+    assert!(stderr.contains("cannot use 'throw' with exceptions disabled"), "{stderr}");
+    assert!(!dir.join("t.wasm").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_throw_inside_libcxx_aborts_with_its_message() {
+    let dir = project_copy("cxx-echo", "cxx-abort");
+    let module = dir.join("library_throw.wasm");
+    run(Command::new(wasock_cxx()).arg("-o").arg(&module).arg(dir.join("library_throw.cpp")));
+    let f = Guest::at(module).run();
+    assert!(!f.status.success(), "{f}");
+    assert!(f.stderr.contains("out_of_range was thrown in -fno-exceptions mode"), "{f}");
+    assert!(f.stdout.is_empty(), "{f}");
     let _ = std::fs::remove_dir_all(dir);
 }
