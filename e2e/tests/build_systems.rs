@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wasock_e2e::{native_tcp_echo, Guest};
+use wasock_e2e::{host_binary, native_tcp_echo, Guest};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -58,7 +58,8 @@ fn have(tool: &str) -> bool {
     ok
 }
 
-fn run(cmd: &mut Command) {
+/// Runs `cmd`, panics with its output unless it succeeds; returns its stdout.
+fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     assert!(
         out.status.success(),
@@ -66,6 +67,7 @@ fn run(cmd: &mut Command) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Configures `dir` with the SDK's toolchain file into `dir/out` and builds it.
@@ -94,8 +96,26 @@ fn cmake_with_the_toolchain_file() {
     }
     let dir = project_copy("echo-client", "cmake");
     cmake_build(&dir);
+    // check_c_source_runs ran its program under `wasock run` (the emulator).
+    let config = std::fs::read_to_string(dir.join("out/config.h")).unwrap();
+    assert_defines(&config, &["HAVE_WORKING_SOCKETPAIR 1"]);
     assert_runs(&dir.join("out/echo_client.wasm"), "cmake");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `autoheader`, `autoconf` and `./configure ARGS` in `dir`; returns
+/// configure's output and the config.h it wrote.
+fn autoconf_configure(dir: &Path, args: &[String]) -> (String, String) {
+    run(Command::new("autoheader").current_dir(dir));
+    run(Command::new("autoconf").current_dir(dir));
+    let output = run(Command::new("./configure").args(args).current_dir(dir));
+    (output, std::fs::read_to_string(dir.join("config.h")).unwrap())
+}
+
+fn assert_defines(config: &str, defines: &[&str]) {
+    for define in defines {
+        assert!(config.contains(&format!("#define {define}\n")), "config.h lacks {define}:\n{config}");
+    }
 }
 
 #[test]
@@ -104,19 +124,84 @@ fn autoconf_configure_for_wasm32_wasi() {
         return;
     }
     let dir = project_copy("echo-client", "autoconf");
-    run(Command::new("autoheader").current_dir(&dir));
-    run(Command::new("autoconf").current_dir(&dir));
-    run(Command::new("./configure")
-        .arg("--host=wasm32-wasi")
-        .arg(format!("CC={}", wasock_cc().display()))
-        .current_dir(&dir));
+    let (_, config) = autoconf_configure(&dir, &["--host=wasm32-wasi".into(), format!("CC={}", wasock_cc().display())]);
     // configure's own checks found the socket API in the SDK.
-    let config = std::fs::read_to_string(dir.join("config.h")).unwrap();
-    for define in ["HAVE_GETADDRINFO 1", "HAVE_SOCKET 1", "HAVE_POLL 1", "HAVE_NETDB_H 1"] {
-        assert!(config.contains(define), "config.h lacks {define}:\n{config}");
-    }
+    assert_defines(&config, &["HAVE_GETADDRINFO 1", "HAVE_SOCKET 1", "HAVE_POLL 1", "HAVE_NETDB_H 1"]);
+    // Cross-compiling, the checks that must run took their third branch.
+    assert_defines(&config, &["RUN_CHECKS \"cross-compiled\""]);
+    assert!(!config.contains("#define HAVE_WORKING_SOCKETPAIR"), "{config}");
     run(Command::new("make").current_dir(&dir));
     assert_runs(&dir.join("echo_client"), "autoconf");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `WASOCK_LAUNCHER=1` makes configure run its AC_RUN_IFELSE programs under
+/// `wasock run`; the same configure run natively with cc is the oracle for
+/// the checks whose answer does not depend on the sandbox.
+#[test]
+fn autoconf_run_checks_run_under_wasock_with_the_launcher_mode() {
+    if !have("autoconf") {
+        return;
+    }
+    let native_dir = project_copy("echo-client", "autoconf-native");
+    let (_, native) = autoconf_configure(&native_dir, &["CC=cc".into()]);
+    assert_defines(&native, &["RUN_CHECKS \"ran\"", "HAVE_WORKING_SOCKETPAIR 1", "RUN_CHECK_POINTER_SIZE 8"]);
+    assert!(!native.contains("#define ROOT_FILES_HIDDEN"), "{native}");
+    let _ = std::fs::remove_dir_all(native_dir);
+
+    let dir = project_copy("echo-client", "autoconf-launcher");
+    let (output, config) = autoconf_configure(
+        &dir,
+        &[
+            "--host=wasm32-wasi".into(),
+            format!("CC={}", wasock_cc().display()),
+            "WASOCK_LAUNCHER=1".into(),
+            format!("WASOCK_BIN={}", host_binary().display()),
+        ],
+    );
+    assert!(output.contains("checking whether we are cross compiling... no"), "{output}");
+    // Ran as wasm32 (pointer size 4, written into the preopened build
+    // directory), the socketpair check passed as on Linux, and a program
+    // failing inside the sandbox made its check fail.
+    assert_defines(
+        &config,
+        &["RUN_CHECKS \"ran\"", "HAVE_WORKING_SOCKETPAIR 1", "RUN_CHECK_POINTER_SIZE 4", "ROOT_FILES_HIDDEN 1"],
+    );
+    // The mode was configure's alone: make built the plain module it names.
+    run(Command::new("make").current_dir(&dir));
+    let program = std::fs::read(dir.join("echo_client")).unwrap();
+    assert!(program.starts_with(b"\0asm"), "echo_client is not a wasm module");
+    assert!(!dir.join("echo_client.wasm").exists());
+    assert_runs(&dir.join("echo_client"), "autoconf");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// wasock-cc's launcher mode on its own: arguments go through, the exit
+/// status comes back, the current directory is the guest's.
+#[test]
+fn the_launcher_passes_arguments_and_keeps_the_exit_status() {
+    let dir = project_copy("echo-client", "launcher");
+    std::fs::write(
+        dir.join("status.c"),
+        "#include <stdio.h>\n#include <stdlib.h>\nint main(int c, char **v) {\n\
+         FILE *f = fopen(\"seen.txt\", \"w\");\n\
+         for (int i = 1; i < c; i++) fprintf(f, \"[%s]\", v[i]);\n\
+         fclose(f);\n return atoi(v[1]);\n}\n",
+    )
+    .unwrap();
+    run(Command::new(wasock_cc())
+        .args(["-o", "status", "status.c"])
+        .env("WASOCK_LAUNCHER", "1")
+        .env("WASOCK_BIN", host_binary())
+        .current_dir(&dir));
+    let out = Command::new("./status").args(["7", "two words", "it's"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    assert_eq!(std::fs::read_to_string(dir.join("seen.txt")).unwrap(), "[7][two words][it's]");
+    // Without the mode, the same command writes only the module.
+    std::fs::remove_file(dir.join("status.wasm")).unwrap();
+    run(Command::new(wasock_cc()).args(["-o", "status", "status.c"]).env_remove("WASOCK_LAUNCHER").current_dir(&dir));
+    assert!(std::fs::read(dir.join("status")).unwrap().starts_with(b"\0asm"));
+    assert!(!dir.join("status.wasm").exists());
     let _ = std::fs::remove_dir_all(dir);
 }
 
