@@ -299,3 +299,14 @@ fn a_throw_inside_libcxx_aborts_with_its_message() {
     assert!(f.stdout.is_empty(), "{f}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn every_sdk_header_links_from_cxx() {
+    let dir = project_copy("cxx-echo", "cxx-headers");
+    let module = dir.join("headers.wasm");
+    run(Command::new(wasock_cxx()).args(["-Wall", "-Werror", "-o"]).arg(&module).arg(dir.join("headers.cpp")));
+    let f = Guest::at(module).run();
+    f.assert_success();
+    assert_eq!(f.stdout, "55", "it prints how many functions it took:\n{f}");
+    let _ = std::fs::remove_dir_all(dir);
+}
