@@ -10,8 +10,9 @@ BUILD := build
 # Cargo's output directory: CARGO_TARGET_DIR when it is set, as cargo does.
 TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
 GUEST_TARGET_DIR := $(TARGET_DIR)/guests
-# cmake and autoconf: e2e/tests/build_systems.rs builds a program with each.
-APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 llvm-19 cmake autoconf
+# cmake and autoconf: e2e/tests/build_systems.rs builds a program with each;
+# libc++-19-dev-wasm32 (with libc++abi) is wasock-c++'s C++ library.
+APT_PACKAGES := clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libc++-19-dev-wasm32 llvm-19 cmake autoconf
 
 .PHONY: all setup host guests rust-guests c-guests test demo clean
 

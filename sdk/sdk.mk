@@ -1,7 +1,8 @@
 # The C SDK -- included by the top-level Makefile.
 #
 #   make sdk        headers in build/sdk/include, build/sdk/lib/libwasock.a,
-#                   build/bin/wasock-cc, the isolated sysroot build/sdk/sysroot,
+#                   build/bin/wasock-cc and wasock-c++, the isolated sysroot
+#                   build/sdk/sysroot (wasi-libc, and Debian's libc++ in it),
 #                   and build/bin/wasock (a symlink to the host binary).
 #   make c-guests   every c-tests/NAME.c compiled to build/c-tests/NAME.wasm.
 #
@@ -11,6 +12,7 @@ SDK_OUT      := $(BUILD)/sdk
 SDK_SYSROOT  := $(SDK_OUT)/sysroot
 SDK_LIB      := $(SDK_OUT)/lib/libwasock.a
 SDK_CC       := $(BUILD)/bin/wasock-cc
+SDK_CXX      := $(BUILD)/bin/wasock-c++
 SDK_OBJDIR   := $(SDK_OUT)/obj
 SDK_STAMP    := $(SDK_SYSROOT)/.stamp
 
@@ -24,7 +26,7 @@ SDK_HEADERS  := $(patsubst include/%,$(SDK_OUT)/include/%,$(SDK_HEADER_SRCS))
 SDK_SRCS     := $(wildcard sdk/src/*.c)
 SDK_OBJS     := $(patsubst sdk/src/%.c,$(SDK_OBJDIR)/%.o,$(SDK_SRCS))
 SDK_CMAKE    := $(SDK_OUT)/share/cmake/wasock.cmake $(SDK_OUT)/share/cmake/Platform/WASI.cmake
-SDK_FILES    := $(SDK_STAMP) $(SDK_HEADERS) $(SDK_LIB) $(SDK_CC) $(SDK_CMAKE)
+SDK_FILES    := $(SDK_STAMP) $(SDK_HEADERS) $(SDK_LIB) $(SDK_CC) $(SDK_CXX) $(SDK_CMAKE)
 
 C_TEST_SRCS  := $(wildcard c-tests/*.c)
 C_TEST_HDRS  := $(wildcard c-tests/*.h)
@@ -47,7 +49,9 @@ c-guests: sdk c-tests-wasm
 c-tests-wasm: $(C_TEST_WASMS)
 
 # Isolated sysroot: only wasi-libc, so a header missing there cannot fall
-# back to glibc's /usr/include.
+# back to glibc's /usr/include.  Debian's libc++-19-dev-wasm32 installs
+# into the same directories (include/wasm32-wasi/c++/v1, lib/wasm32-wasi/
+# libc++.a and libc++abi.a), so the links bring C++ along.
 $(SDK_STAMP):
 	@mkdir -p $(SDK_SYSROOT)/include $(SDK_SYSROOT)/lib
 	ln -sfn $(WASI_SYSROOT_INCLUDE) $(SDK_SYSROOT)/include/wasm32-wasi
@@ -68,6 +72,10 @@ $(SDK_OUT)/share/cmake/%.cmake: sdk/cmake/%.cmake
 $(SDK_CC): sdk/wasock-cc
 	@mkdir -p $(@D)
 	install -m 755 $< $@
+
+# The same script; the name it is called by makes it the C++ compiler.
+$(SDK_CXX): $(SDK_CC)
+	ln -sfn wasock-cc $@
 
 # The library is compiled with the SDK's own compiler settings (not through
 # wasock-cc, which needs the library to exist).

@@ -45,13 +45,26 @@ extern "C" {
 #ifndef AF_MAX
 #define AF_MAX 4
 #endif
+/* One by one: newer wasi-libc defines PF_UNSPEC, PF_INET and PF_INET6 only. */
 #ifndef PF_UNSPEC
 #define PF_UNSPEC AF_UNSPEC
+#endif
+#ifndef PF_INET
 #define PF_INET   AF_INET
+#endif
+#ifndef PF_INET6
 #define PF_INET6  AF_INET6
+#endif
+#ifndef PF_UNIX
 #define PF_UNIX   AF_UNIX
+#endif
+#ifndef PF_LOCAL
 #define PF_LOCAL  AF_UNIX
+#endif
+#ifndef PF_FILE
 #define PF_FILE   AF_UNIX
+#endif
+#ifndef PF_MAX
 #define PF_MAX    AF_MAX
 #endif
 

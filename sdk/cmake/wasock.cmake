@@ -20,15 +20,20 @@ endif()
 get_filename_component(_wasock_bin "${_wasock_sdk}/../bin" ABSOLUTE)
 
 # wasock-cc is clang-19 for wasm32-wasi with the SDK's headers and
-# libwasock.a; the archiver must understand wasm objects.
+# libwasock.a, wasock-c++ the same with clang++-19 and libc++ (built
+# -fno-exceptions, docs/porting.md); the archiver must understand wasm
+# objects.
 set(CMAKE_C_COMPILER "${_wasock_bin}/wasock-cc")
+set(CMAKE_CXX_COMPILER "${_wasock_bin}/wasock-c++")
 set(CMAKE_AR llvm-ar-19 CACHE FILEPATH "wasm-aware archiver")
 set(CMAKE_RANLIB llvm-ranlib-19 CACHE FILEPATH "wasm-aware ranlib")
 set(CMAKE_C_COMPILER_TARGET wasm32-wasi)
+set(CMAKE_CXX_COMPILER_TARGET wasm32-wasi)
 
 # What a WASI program is: a .wasm file, no shared libraries, no rpath.
 set(CMAKE_EXECUTABLE_SUFFIX ".wasm")
 set(CMAKE_EXECUTABLE_SUFFIX_C ".wasm")
+set(CMAKE_EXECUTABLE_SUFFIX_CXX ".wasm")
 set_property(GLOBAL PROPERTY TARGET_SUPPORTS_SHARED_LIBS FALSE)
 
 # Look for libraries and headers in the SDK, programs on the build machine.

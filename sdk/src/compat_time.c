@@ -47,12 +47,21 @@ int getitimer(int which, struct itimerval *value) {
         errno = EINVAL;
         return -1;
     }
+    if (!value) { /* Linux's EFAULT; in wasm a write to 0 would not trap */
+        errno = EFAULT;
+        return -1;
+    }
     memset(value, 0, sizeof *value);
     return 0;
 }
 
 int setitimer(int which, const struct itimerval *restrict value, struct itimerval *restrict old) {
-    if (!valid_timer(which) || !value || value->it_value.tv_usec < 0 || value->it_value.tv_usec >= 1000000 ||
+    /* A NULL value disarms, as Linux takes it (a deprecated misfeature, but
+     * what the oracle does). */
+    static const struct itimerval disarmed;
+    if (!value)
+        value = &disarmed;
+    if (!valid_timer(which) || value->it_value.tv_usec < 0 || value->it_value.tv_usec >= 1000000 ||
         value->it_interval.tv_usec < 0 || value->it_interval.tv_usec >= 1000000) {
         errno = EINVAL;
         return -1;

@@ -1,1 +1,2 @@
 #define BUILT_WITH "@BUILT_WITH@"
+#cmakedefine HAVE_WORKING_SOCKETPAIR 1
