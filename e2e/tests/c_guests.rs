@@ -16,7 +16,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wasock_e2e::{free_port, free_udp_port, native_tcp_echo, native_udp_echo, Finished, Guest};
+use wasock_e2e::{
+    free_port, free_udp_port, native_silent_server, native_tcp_echo, native_tcp_server, native_udp_echo, Finished,
+    Guest,
+};
 
 fn c_guest(name: &str) -> Guest {
     Guest::new("c-tests", name)
@@ -40,41 +43,15 @@ fn rule(addr: SocketAddr) -> String {
 
 /// A native server that accepts connections and closes them at once.
 fn native_tcp_closer() -> SocketAddr {
-    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let a = l.local_addr().unwrap();
-    thread::spawn(move || {
-        for s in l.incoming() {
-            drop(s);
-        }
-    });
-    a
-}
-
-/// A native server that accepts connections and never sends anything.
-fn native_tcp_silent() -> SocketAddr {
-    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let a = l.local_addr().unwrap();
-    thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in l.incoming().flatten() {
-            held.push(s);
-        }
-    });
-    a
+    native_tcp_server("127.0.0.1:0", drop)
 }
 
 /// A native listener that counts the connections it accepts.
 fn native_tcp_counter() -> (SocketAddr, Arc<AtomicUsize>) {
-    let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-    let a = l.local_addr().unwrap();
     let n = Arc::new(AtomicUsize::new(0));
     let counter = n.clone();
-    thread::spawn(move || {
-        for s in l.incoming() {
-            if s.is_ok() {
-                counter.fetch_add(1, Ordering::SeqCst);
-            }
-        }
+    let a = native_tcp_server("127.0.0.1:0", move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
     });
     (a, n)
 }
@@ -353,7 +330,7 @@ fn every_socket_option_round_trips() {
 
 #[test]
 fn so_rcvtimeo_expires() {
-    let silent = native_tcp_silent();
+    let silent = native_silent_server();
     let port = free_udp_port();
     let f = c_guest("rcvtimeo")
         .allow("--allow-bind", &format!("127.0.0.1:{port}"))
