@@ -1,7 +1,7 @@
 //! Bad input, table-driven from the spec: for every function of
 //! `include/wasi_ephemeral_sock.spec` (parsed by `wasock_host::spec`) and
 //! the preview-1 socket functions, every parameter is made bad in turn while
-//! the others stay valid, and the call must return the exact errno ABI.md
+//! the others stay valid, and the call must return the exact errno docs/abi.md
 //! names: `fault` (21) for a pointer or length outside memory, `badf` (8)
 //! for an fd that is not open, `notsock` (57) for an fd of the wrong kind,
 //! `inval` (28) for an unknown enum value, a boolean other than 0 or 1,
