@@ -8,7 +8,7 @@
  * the BSD socket API (socket(), connect(), getaddrinfo(), ...) on top of
  * them.  They are here for code that wants the ABI itself.
  *
- * See ../shared/ABI.md (in the wasock repository) for the meaning of each
+ * See docs/abi.md (in the wasock repository) for the meaning of each
  * call.
  */
 #ifndef __wasock_wasi_ephemeral_sock_h

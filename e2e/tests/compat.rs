@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wasock_e2e::{Finished, Guest};
+use wasock_e2e::{host_binary, Finished, Guest, Run};
 
 /// Everything the guest prints on stdout, in order.
 const EXPECTED: &[&str] = &[
@@ -340,15 +340,10 @@ fn raw_flags_from_the_porting_guide_build_the_same_program() {
     let dir = root.join("d");
     std::fs::create_dir_all(&dir).unwrap();
     let d = dir.to_str().unwrap();
-    let out = Command::new(wasock_e2e::host_binary())
-        .args(["run", "--dir", d, "--env", &format!("TMPDIR={d}")])
-        .arg(&wasm)
-        .arg(d)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(lines(&stdout), EXPECTED, "raw-flag build differs from wasock-cc's");
+    let out =
+        Run::new(host_binary()).args(["run", "--dir", d, "--env", &format!("TMPDIR={d}")]).arg(&wasm).arg(d).run();
+    out.assert_success();
+    assert_eq!(lines(&out.stdout), EXPECTED, "raw-flag build differs from wasock-cc's");
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -3,7 +3,6 @@
 //! compared line for line (Linux is the oracle), and a leak check of the
 //! host's own fds while a guest makes and closes thousands of descriptors.
 
-use std::io::Write;
 use std::process::Command;
 use std::time::Duration;
 use wasock_e2e::{native_c, open_fds, Guest};
@@ -48,22 +47,18 @@ fn descriptors_behave_as_on_linux() {
 fn host_fds_return_to_their_start_after_churn() {
     let mut run = loopback_guest().arg("churn").arg(2000).timeout(Duration::from_secs(120)).spawn();
     let pid = run.pid().to_string();
-    let go = |run: &mut wasock_e2e::Running| {
-        let stdin = run.stdin().as_mut().expect("a stdin pipe");
-        stdin.write_all(b"go\n").and_then(|()| stdin.flush()).expect("write to the guest");
-    };
     run.expect_line("ready");
-    go(&mut run);
+    run.write_stdin(b"go\n");
     run.expect_line("start");
     // The guest now waits on stdin, as it will after the churn.
     std::thread::sleep(Duration::from_millis(100));
     let before = open_fds(&pid);
-    go(&mut run);
+    run.write_stdin(b"go\n");
     run.expect_line("churned: end");
     run.expect_line("done");
     std::thread::sleep(Duration::from_millis(100));
     let after = open_fds(&pid);
-    go(&mut run);
+    run.write_stdin(b"go\n");
     run.wait().assert_success();
     let kinds = |m: &std::collections::BTreeMap<u32, String>| m.values().filter(|t| t.starts_with("socket:")).count();
     assert_eq!(before.len(), after.len(), "host fds before the churn: {before:?}\nafter: {after:?}");

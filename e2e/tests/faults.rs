@@ -148,7 +148,7 @@ fn full_backlog_times_out_then_recovers() {
         }
     }
     assert!(!drained.is_empty(), "nothing was queued");
-    writeln!(g.stdin().as_mut().unwrap(), "drained").unwrap();
+    g.write_stdin(b"drained\n");
     // The new connection arrives (the listener is non-blocking now: poll it).
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

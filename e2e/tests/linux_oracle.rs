@@ -8,40 +8,24 @@
 //! timing of a timeout is printed as "waited >= 140 ms", not in ms, and
 //! nothing prints fd numbers or ports.
 
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use wasock_e2e::{host_binary, module, native_c, Run};
 
-fn run(mut cmd: Command, what: &str) -> Vec<String> {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect(what);
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out: Output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout.lines().map(str::to_string).collect()
+/// Runs to the end (stdin from /dev/null, the harness's time limit), which
+/// must be a success, and returns the lines printed.
+fn lines(run: Run, what: &str) -> Vec<String> {
+    let out = run.run();
+    assert!(out.status.success(), "{what} failed:\n{out}");
+    out.lines().into_iter().map(str::to_string).collect()
 }
 
 /// Runs one section natively and as a guest; the outputs must be identical.
 fn agree(section: &str) {
-    let mut n = Command::new(wasock_e2e::native_c("linux_io"));
-    n.arg(section);
-    let linux = run(n, "the native build");
-    let mut g = Command::new(wasock_e2e::host_binary());
-    g.args(["run", "--allow-bind", "127.0.0.1", "--allow-connect", "127.0.0.1"])
-        .arg(wasock_e2e::module("c-tests", "linux_io"))
+    let linux = lines(Run::new(native_c("linux_io")).arg(section), "the native build");
+    let guest = Run::new(host_binary())
+        .args(["run", "--allow-bind", "127.0.0.1", "--allow-connect", "127.0.0.1"])
+        .arg(module("c-tests", "linux_io"))
         .arg(section);
-    let guest = run(g, "the guest");
+    let guest = lines(guest, "the guest");
     assert_eq!(linux.last().map(String::as_str), Some("done"), "{linux:#?}");
     for (i, (l, w)) in linux.iter().zip(&guest).enumerate() {
         assert_eq!(

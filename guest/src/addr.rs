@@ -1,5 +1,6 @@
-//! The 28-byte address record of the ABI and its conversion to and from
-//! [`SocketAddr`].
+//! The ABI's address family and socket type values, and its 28-byte address
+//! record with its conversion to and from [`SocketAddr`]. A leaf module: the
+//! pool and socket layers both build on it.
 //!
 //! The record is a `#[repr(C)]` struct whose natural layout is exactly the
 //! one the ABI prescribes (offsets 0, 1, 2, 4, 8, 24; size 28; align 4), so the
@@ -39,6 +40,31 @@ impl Family {
     }
 
     /// The ABI value (1 or 2).
+    pub fn raw(self) -> u8 {
+        self as u8
+    }
+}
+
+/// A socket type: stream (TCP) or datagram (UDP).
+///
+/// The discriminants are the ABI's `type` values (the preview-1 filetypes
+/// `socket_stream` and `socket_dgram`, equal to wasi-libc's `SOCK_STREAM` and
+/// `SOCK_DGRAM`).
+///
+/// ```
+/// assert_eq!(wasock::SockType::Stream.raw(), 6);
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum SockType {
+    /// A datagram socket (UDP), ABI value 5.
+    Datagram = 5,
+    /// A stream socket (TCP), ABI value 6.
+    Stream = 6,
+}
+
+impl SockType {
+    /// The ABI value (5 or 6).
     pub fn raw(self) -> u8 {
         self as u8
     }

@@ -13,7 +13,30 @@ use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
 use crate::error::Errno;
-use crate::sys::p1;
+
+/// The few preview-1 functions the fd plumbing needs, declared here (beside
+/// their argument structs, so `sys` need not know them) rather than through a
+/// crate so the guest has no dependencies. Their signatures
+/// match wasi-libc's imports of the same names (all `i32`).
+mod p1 {
+    use super::{Ciovec, Event, Fdstat, Iovec, Prestat, Subscription};
+
+    crate::sys::import_module! { "wasi_snapshot_preview1" {
+        pub fn fd_read(fd: i32, iovs: *const Iovec, iovs_len: usize, nread: *mut usize) -> i32;
+        pub fn fd_write(fd: i32, iovs: *const Ciovec, iovs_len: usize, nwritten: *mut usize)
+            -> i32;
+        pub fn fd_fdstat_get(fd: i32, stat: *mut Fdstat) -> i32;
+        pub fn fd_fdstat_set_flags(fd: i32, flags: u16) -> i32;
+        pub fn fd_prestat_get(fd: i32, buf: *mut Prestat) -> i32;
+        pub fn fd_prestat_dir_name(fd: i32, path: *mut u8, path_len: usize) -> i32;
+        pub fn poll_oneoff(
+            subs: *const Subscription,
+            events: *mut Event,
+            nsubscriptions: usize,
+            nevents: *mut usize,
+        ) -> i32;
+    } }
+}
 
 /// `__wasi_iovec_t`.
 #[derive(Copy, Clone)]

@@ -122,6 +122,23 @@
 //! [`Unsupported`](std::io::ErrorKind::Unsupported) (see [`sys`]). The pure
 //! logic (address records, errno mapping, address parsing) is unit-tested
 //! there; the end-to-end tests run real guests under `wasock run`.
+//!
+//! # Layout of the crate
+//!
+//! The modules form layers; each uses only the ones above it, so there are
+//! no import cycles (a module that needs something from a lower one gets it
+//! moved up, or the item lives in the lower module, as [`Pool::open`] lives
+//! in `socket`):
+//!
+//! | layer | modules | what they hold |
+//! |---|---|---|
+//! | 0 | `addr`, `error` | the ABI's values ([`Family`], [`SockType`], the address record), errno mapping |
+//! | 1 | [`sys`] | the raw `wasi_ephemeral_sock` imports (uses `addr`) |
+//! | 2 | `fd` | the preview-1 fd calls and their structs (uses `error`, `sys`'s import macro) |
+//! | 3 | `pool` | [`Pool`]: finding pools, resolving through them |
+//! | 4 | `socket` (with `socket/options`), then `sockref` | [`Socket`], [`SockRef`] |
+//! | 5 | [`net`] | the std-shaped types: inside it `lookup` (names, trying each address), then `tcp`, then `connecting` and `udp`, `interop` beside them; `net/mod.rs` only re-exports |
+//! | 6 | `runtime`, then `tokio`, `mio`, `ureq` | the feature-gated integrations |
 
 #![deny(missing_docs)]
 
@@ -142,8 +159,8 @@ pub mod tokio;
 #[cfg(feature = "ureq")]
 pub mod ureq;
 
-pub use addr::Family;
+pub use addr::{Family, SockType};
 pub use error::Errno;
 pub use pool::Pool;
-pub use socket::{RecvFlags, SockType, Socket};
+pub use socket::{RecvFlags, Socket};
 pub use sockref::{SockRef, SocketExt};

@@ -13,10 +13,9 @@ use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
 
-use crate::addr::{Family, RawAddr};
+use crate::addr::{Family, RawAddr, SockType};
 use crate::error::Errno;
 use crate::fd;
-use crate::socket::SockType;
 use crate::sys;
 
 /// The prestat tag of an address pool.
@@ -215,11 +214,6 @@ impl Pool {
             }
             return Ok(out);
         }
-    }
-
-    /// Opens a socket from this pool: shorthand for [`crate::Socket::new_in`].
-    pub fn open(&self, family: Family, ty: SockType) -> io::Result<crate::Socket> {
-        crate::Socket::new_in(self, family, ty)
     }
 }
 

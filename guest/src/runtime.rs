@@ -4,10 +4,10 @@
 use std::io;
 use std::net::SocketAddr;
 
-use crate::addr::Family;
+use crate::addr::{Family, SockType};
 use crate::net::connecting;
 use crate::pool::Pool;
-use crate::socket::{SockType, Socket};
+use crate::socket::Socket;
 
 /// Makes `sock` fit for a runtime's reactor: non-blocking, and with
 /// edge-triggered readiness. mio's wasip1 selector subscribes every

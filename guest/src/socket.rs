@@ -12,38 +12,13 @@ use std::ops::BitOr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
-use crate::addr::{Family, RawAddr};
+use crate::addr::{Family, RawAddr, SockType};
 use crate::error::{cvt, Errno};
 use crate::fd;
 use crate::pool::Pool;
 use crate::sys::{self, Fd};
 
 mod options;
-
-/// A socket type: stream (TCP) or datagram (UDP).
-///
-/// The discriminants are the ABI's `type` values (the preview-1 filetypes
-/// `socket_stream` and `socket_dgram`, equal to wasi-libc's `SOCK_STREAM` and
-/// `SOCK_DGRAM`).
-///
-/// ```
-/// assert_eq!(wasock::SockType::Stream.raw(), 6);
-/// ```
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum SockType {
-    /// A datagram socket (UDP), ABI value 5.
-    Datagram = 5,
-    /// A stream socket (TCP), ABI value 6.
-    Stream = 6,
-}
-
-impl SockType {
-    /// The ABI value (5 or 6).
-    pub fn raw(self) -> u8 {
-        self as u8
-    }
-}
 
 /// Flags for [`Socket::recv_with_flags`].
 ///
@@ -106,6 +81,16 @@ pub struct Socket {
 /// Clamps a buffer length to the ABI's `u32`.
 fn len32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl Pool {
+    /// Opens a socket from this pool: shorthand for [`Socket::new_in`].
+    ///
+    /// Defined here rather than in `pool.rs` so that `socket` depends on
+    /// `pool` and not the other way round.
+    pub fn open(&self, family: Family, ty: SockType) -> io::Result<Socket> {
+        Socket::new_in(self, family, ty)
+    }
 }
 
 impl Socket {

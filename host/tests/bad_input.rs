@@ -19,7 +19,7 @@ fn run_checks(body: &str) {
     ))
     .flags(&["--allow-connect", "127.0.0.1:1", "--allow-bind", "127.0.0.1", "--allow-resolve", "*"])
     .run();
-    out.assert_ok();
+    out.assert_success();
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
 }
 

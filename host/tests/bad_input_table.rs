@@ -1,7 +1,7 @@
 //! Bad input, table-driven from the spec: for every function of
 //! `include/wasi_ephemeral_sock.spec` (parsed by `wasock_host::spec`) and
 //! the preview-1 socket functions, every parameter is made bad in turn while
-//! the others stay valid, and the call must return the exact errno ABI.md
+//! the others stay valid, and the call must return the exact errno docs/abi.md
 //! names: `fault` (21) for a pointer or length outside memory, `badf` (8)
 //! for an fd that is not open, `notsock` (57) for an fd of the wrong kind,
 //! `inval` (28) for an unknown enum value, a boolean other than 0 or 1,
@@ -515,7 +515,7 @@ fn every_function_every_bad_argument() {
         .run();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!out.stderr.contains("panicked"), "the host panicked:\n{}", out.stderr);
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines.last(), Some(&"done"), "the guest did not finish:\n{}", out.stdout);
 
@@ -542,8 +542,8 @@ fn every_function_every_bad_argument() {
         }
     }
     assert!(wrong.is_empty(), "{} of {} cases wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
-    println!("RELIABILITY: bad_input.table.functions={functions}");
-    println!("RELIABILITY: bad_input.table.cases={}", cases.len());
+    reliability("bad_input.table.functions", functions);
+    reliability("bad_input.table.cases", cases.len());
     for (errno, n) in by_errno {
         let name = match errno {
             FAULT => "fault",
@@ -556,7 +556,7 @@ fn every_function_every_bad_argument() {
             SUCCESS => "success",
             _ => "other",
         };
-        println!("RELIABILITY: bad_input.table.expect_{name}={n}");
+        reliability(&format!("bad_input.table.expect_{name}"), n);
     }
 }
 
@@ -640,7 +640,7 @@ fn extreme_option_values_never_trap() {
     write(&mut peer, &got);
     let out = out.wait();
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(got, b"ping");
-    println!("RELIABILITY: bad_input.extreme_option_values={}", calls.len());
+    reliability("bad_input.extreme_option_values", calls.len());
 }

@@ -56,7 +56,7 @@ fn batches_are_checked_whole_and_capped_at_1024() {
         past_len = 4096 + 1024 * 44 + 36,
     );
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["mark"]);
     let mut buf = [0u8; 16];
     let n = native.recv(&mut buf).unwrap();

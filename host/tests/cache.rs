@@ -32,9 +32,9 @@ fn only_entry(dir: &Path) -> PathBuf {
     entries[0].clone()
 }
 
-fn run_cached(g: Guest, dir: &Path) -> Outcome {
+fn run_cached(g: Guest, dir: &Path) -> Finished {
     let out = g.flags(&["--cache-dir", &dir.to_string_lossy()]).run();
-    out.assert_ok();
+    out.assert_success();
     out
 }
 
@@ -93,7 +93,7 @@ fn a_foreign_entry_is_never_trusted() {
 fn no_cache_writes_nothing() {
     let dir = temp_path("cache");
     let out = printer("uncached").flags(&["--cache-dir", &dir.to_string_lossy(), "--no-cache"]).run();
-    out.assert_ok();
+    out.assert_success();
     assert!(!dir.exists(), "--no-cache created {}", dir.display());
 }
 
@@ -112,12 +112,12 @@ fn wasock_compile_output_runs_only_when_allowed() {
     .unwrap();
     let out_file = temp_path("cwasm");
     let (src_s, out_s) = (src.to_string_lossy().into_owned(), out_file.to_string_lossy().into_owned());
-    wasock(&["compile", &src_s, "-o", &out_s]).assert_ok();
+    wasock(&["compile", &src_s, "-o", &out_s]).assert_success();
     let ran = wasock(&["run", "--allow-precompiled", &out_s]);
-    ran.assert_ok();
+    ran.assert_success();
     assert_eq!(ran.stdout.trim(), "precompiled");
     let refused = wasock(&["run", &out_s]);
-    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{}", refused.stderr);
     assert!(refused.stderr.contains("--allow-precompiled"), "{}", refused.stderr);
     // A damaged file is an error, never run.
     let mut bytes = std::fs::read(&out_file).unwrap();
@@ -125,7 +125,7 @@ fn wasock_compile_output_runs_only_when_allowed() {
     bytes[mid] ^= 1;
     std::fs::write(&out_file, &bytes).unwrap();
     let damaged = wasock(&["run", "--allow-precompiled", &out_s]);
-    assert_eq!(damaged.code, Some(1), "{}", damaged.stderr);
+    assert_eq!(damaged.status.code(), Some(1), "{}", damaged.stderr);
     assert!(damaged.stderr.contains("damaged"), "{}", damaged.stderr);
     let _ = std::fs::remove_file(src);
     let _ = std::fs::remove_file(out_file);

@@ -49,7 +49,7 @@ fn trap_exits_134_with_a_message() {
 fn missing_module_fails_with_a_message() {
     let path = temp_path("wasm");
     let out = wasock(&["run", path.to_str().unwrap()]);
-    assert!(!matches!(out.code, Some(0) | None), "{out:?}");
+    assert!(!matches!(out.status.code(), Some(0) | None), "{out:?}");
     assert!(out.stderr.contains(path.to_str().unwrap()), "names the module: {}", out.stderr);
 }
 
@@ -69,7 +69,7 @@ fn guest_arguments() {
     (call $nl))
 "#;
     let out = Guest::new(wat).args(&["hello", "--allow-connect"]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["hello", "--allow-connect"]);
 }
 
@@ -80,6 +80,6 @@ fn harness_check_reports_mismatch() {
     out.assert_code(42);
     assert!(out.stderr.contains("check 42: got 1 want 2"), "{}", out.stderr);
     let out = Guest::new(r#"(func $main (call $print_u32 (i32.const 1234567)) (call $nl) (call $print_hex (i32.const 512) (i32.const 3)))"#).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout, "1234567\n636865");
 }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// Records for `make reliability` that the attack `key` was tried and held.
 fn held(key: &str) {
-    println!("RELIABILITY: hostile.{key}=held");
+    reliability(&format!("hostile.{key}"), "held");
 }
 
 /// Calls delegated to wasmtime-wasi with a pointer past the end of memory
@@ -79,7 +79,7 @@ fn delegated_calls_answer_errno_not_trap() {
     .run();
     let created = dir.join("new.txt").exists();
     let _ = std::fs::remove_dir_all(&dir);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout, "alive\n", "a failed fd_write wrote something");
     assert!(!created, "a path_open that failed on its fd slot created the file");
     held("delegated_calls_answer_errno_not_trap");
@@ -125,13 +125,13 @@ fn failed_delegated_calls_move_nothing() {
     .flags(&["--dir", &format!("{}::/d", dir.display())])
     .with_stdin()
     .spawn();
-    std::io::Write::write_all(guest.stdin(), b"hello").unwrap();
+    guest.write_stdin(b"hello");
     // A byte lost to a failed read shows as EOF in `$read_exact` (exit 102).
     guest.close_stdin();
     let out = guest.wait();
     let content = std::fs::read(dir.join("f.txt"));
     let _ = std::fs::remove_dir_all(&dir);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout, "hello\n", "stdin bytes were lost to a failed fd_read");
     assert_eq!(content.expect("f.txt was written"), b"0123456789");
     held("failed_delegated_calls_move_nothing");
@@ -221,7 +221,7 @@ fn mixed_poll_wakes_on_a_socket_error() {
     shadow.send_to(b"x", &std::net::SocketAddr::from(([127, 0, 0, 1], z)).into()).unwrap();
     // `guest` keeps its stdin open and silent until it is waited for.
     let out = guest.wait();
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert_eq!(lines[0..2], lines[2..4], "the mixed path's event (error, flags) differs from the socket-only path's");
@@ -262,7 +262,7 @@ fn poll_with_too_many_delegated_subscriptions_is_inval() {
     ))
     .run();
     assert!(!out.stderr.contains("trapped"), "{}", out.stderr);
-    out.assert_ok();
+    out.assert_success();
     held("poll_with_too_many_delegated_subscriptions_is_inval");
 }
 
@@ -342,7 +342,7 @@ fn socket_iovecs_past_iov_max_are_inval() {
         }
         Ok(got)
     });
-    guest.wait().assert_ok();
+    guest.wait().assert_success();
     let got = native.join().unwrap().expect("the guest's datagrams");
     assert_eq!(got[0], (0..1024u32).map(|i| i as u8).collect::<Vec<_>>(), "the datagram of 1024 iovecs");
     assert_eq!(got[1], (0..1024u32).map(|i| (i * 3) as u8).collect::<Vec<_>>(), "what sock_recv's 1024 iovecs got");
@@ -436,6 +436,6 @@ fn boolean_options_take_only_0_and_1() {
     ))
     .flags(&["--allow-connect", "127.0.0.1:1"])
     .run();
-    out.assert_ok();
+    out.assert_success();
     held("boolean_options_take_only_0_and_1");
 }

@@ -52,7 +52,7 @@ fn a_dup_keeps_the_socket_open() {
     (call $ok (call $close (local.get $d)) (i32.const 13)))
 "#
     );
-    Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run().assert_ok();
+    Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run().assert_success();
     let (hello, rest) = peer.join().expect("native peer");
     assert_eq!(hello, b"hello");
     assert!(rest.is_empty(), "EOF once the last number closed");
@@ -127,7 +127,7 @@ fn dup_edge_cases() {
     (call $ok (call $fd_fdstat_get (i32.const 0) (i32.const 1600)) (i32.const 46)))
 "#;
     let out = Guest::new(wat).flags(&["--allow-bind", "127.0.0.1"]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["via the dup", "stdout back"]);
 }
 
@@ -160,7 +160,7 @@ fn the_socket_cap_counts_dups() {
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 18)))
 "#
     );
-    Guest::new(&wat).flags(&["--allow-bind", "127.0.0.1", "--max-sockets", "2"]).run().assert_ok();
+    Guest::new(&wat).flags(&["--allow-bind", "127.0.0.1", "--max-sockets", "2"]).run().assert_success();
 }
 
 /// A socketpair needs no pool (this guest has none), carries data both
@@ -219,7 +219,7 @@ fn socketpair_without_a_pool() {
 "#
     );
     let out = Guest::new(&wat).run();
-    out.assert_ok();
+    out.assert_success();
     let unnamed = format!("03{}", "00".repeat(27));
     assert_eq!(out.lines(), ["ping", unnamed.as_str(), unnamed.as_str()]);
     assert!(out.stderr.is_empty(), "no pool decision is logged: {}", out.stderr);
@@ -253,7 +253,7 @@ fn dup2_onto_a_socket_closes_it() {
     let got = peer.join().expect("native peer").expect("read to EOF");
     assert!(got.is_empty());
     run.close_stdin();
-    run.wait().assert_ok();
+    run.wait().assert_success();
 }
 
 /// A guest that dups stdout until the table is full gets `mfile` at the fd limit
@@ -279,7 +279,7 @@ fn dups_stop_at_the_fd_limit() {
 "#;
     let started = std::time::Instant::now();
     let out = Guest::new(wat).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout, "check");
     assert!(started.elapsed() < std::time::Duration::from_secs(15), "took {:?}", started.elapsed());
 }

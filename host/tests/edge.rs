@@ -73,7 +73,7 @@ fn edge_triggered_reports_a_direction_once_until_again() {
         let _ = s.read(&mut [0u8; 1]);
     });
     let out = Guest::new(&guest(port)).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), "go");
     peer.join().unwrap();
 }

@@ -30,7 +30,7 @@ impl Net {
     fn new() -> Net {
         let (a, pa) = listener("127.0.0.1");
         let (b, pb) = listener("127.0.0.1");
-        Net { _a: a, _b: b, pa, pb, qb: closed_port() }
+        Net { _a: a, _b: b, pa, pb, qb: free_port() }
     }
 
     fn flags(&self) -> Vec<String> {
@@ -78,8 +78,8 @@ impl Net {
 fn run_ok(g: Guest, name: &str) {
     let out = g.run();
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    out.assert_ok();
-    println!("RELIABILITY: faults.pool_not_widened.{name}=ok");
+    out.assert_success();
+    reliability(&format!("faults.pool_not_widened.{name}"), "ok");
 }
 
 #[test]
@@ -224,8 +224,8 @@ fn an_accepted_socket_has_its_listeners_pool() {
     let out = run.wait();
     drop((first, second));
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    out.assert_ok();
-    println!("RELIABILITY: faults.pool_not_widened.accepted_socket=ok");
+    out.assert_success();
+    reliability("faults.pool_not_widened.accepted_socket", "ok");
 }
 
 #[test]
@@ -274,7 +274,7 @@ fn listen_without_bind_needs_a_bind_right() {
     ))
     .flags(&["--allow-connect", &format!("127.0.0.1:{pa}")])
     .run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// `listen` on an unbound socket in a pool that grants the wildcard address
@@ -293,5 +293,5 @@ fn listen_without_bind_uses_a_granted_wildcard() {
     )
     .flags(&["--allow-bind", "0.0.0.0/0"])
     .run();
-    out.assert_ok();
+    out.assert_success();
 }

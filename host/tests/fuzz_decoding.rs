@@ -26,7 +26,7 @@ use wasock_host::spec::{parse, SpecFn, SPEC};
 
 // --- addr records ----------------------------------------------------------------
 
-/// Whether the ABI accepts the record (ABI.md: family 1 or 2, reserved 0,
+/// Whether the ABI accepts the record (docs/abi.md: family 1 or 2, reserved 0,
 /// and an inet4 record carries nothing past its four address bytes).
 fn addr_is_valid(b: &[u8; ADDR_SIZE]) -> bool {
     b[1] == 0

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 
 #[test]
 fn preview1_sock_calls() {
-    let port = closed_port();
+    let port = free_port();
     let wat = format!(
         r#"
   (data (i32.const 1024) "world")
@@ -87,7 +87,7 @@ fn preview1_sock_calls() {
         (read_to_eof(&mut s), s.local_addr().unwrap())
     });
     let out = guest.wait();
-    out.assert_ok();
+    out.assert_success();
     let (got, client) = peer.join().expect("native peer");
     assert_eq!(got, b"world", "sock_send's bytes, then EOF from sock_shutdown");
     let lines = out.lines();
@@ -135,7 +135,7 @@ fn nonblocking_read_and_recv_timeout() {
 "#
     );
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert!(peer.join().expect("native peer").is_empty());
 }
 
@@ -237,7 +237,7 @@ fn socket_options_round_trip() {
     (call $check (call $getopt (i32.const 99) (i32.const 4) (i32.const 1)) (i32.const 8) (i32.const 72)))
 "#;
     let out = Guest::new(wat).flags(&["--allow-connect", "127.0.0.1:1"]).run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// IPv6-only and the hop limit are options of inet6 sockets.
@@ -268,7 +268,7 @@ fn v6only_round_trip() {
     ;; an unknown level on an IPv6 socket is noprotoopt from get too
     (call $check (call $getopt (local.get $s) (i32.const 9) (i32.const 1)) (i32.const 50) (i32.const 14)))
 "#;
-    Guest::new(wat).flags(&["--allow-connect", "[::1]:1"]).run().assert_ok();
+    Guest::new(wat).flags(&["--allow-connect", "[::1]:1"]).run().assert_success();
 }
 
 /// Files from path_open and sockets are numbered in one space, lowest free.
@@ -307,6 +307,6 @@ fn files_and_sockets_share_fd_numbers() {
         Guest::new(wat).flags(&["--dir", &format!("{}::/d", dir.display()), "--allow-connect", "127.0.0.1:1"]).run();
     let content = std::fs::read(dir.join("b.txt"));
     let _ = std::fs::remove_dir_all(&dir);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(content.expect("b.txt was written"), b"file data");
 }

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -70,7 +69,7 @@ fn nonblocking_connect_completes() {
     ))
     .flags(&allow(port))
     .run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(peer.join().expect("native peer"), b"ok");
 }
 
@@ -80,7 +79,7 @@ fn nonblocking_connect_completes() {
 /// and then 0.
 #[test]
 fn nonblocking_connect_refused() {
-    let port = closed_port();
+    let port = free_port();
     let out = poll_guest(&format!(
         r#"
   (func $main (local $fd i32)
@@ -105,7 +104,7 @@ fn nonblocking_connect_refused() {
     ))
     .flags(&allow(port))
     .run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// A read subscription on a silent socket plus a 200 ms clock: the clock
@@ -156,7 +155,7 @@ fn poll_socket_and_clock() {
     .flags(&allow(port))
     .run();
     let elapsed = started.elapsed();
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
     let ms: u64 = lines[0].parse().unwrap();
@@ -193,7 +192,7 @@ fn poll_reports_peer_close_as_read_closed() {
     .flags(&allow(port))
     .run();
     peer.join().unwrap();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// The stdin + socket guest: subscriptions socket read (userdata 1), stdin
@@ -225,11 +224,10 @@ fn poll_stdin_and_socket_stdin_ready() {
     let mut guest = stdin_and_socket_guest(port).spawn();
     let s: TcpStream = accept(&l);
     std::thread::sleep(Duration::from_millis(200));
-    guest.stdin().write_all(b"a line\n").unwrap();
-    guest.stdin().flush().unwrap();
+    guest.write_stdin(b"a line\n");
     let out = guest.wait();
     drop(s);
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0], "2", "the stdin subscription fired");
@@ -248,7 +246,7 @@ fn poll_stdin_and_socket_socket_ready() {
     write(&mut s, b"xyz");
     // `guest` keeps the stdin pipe open (and silent) until it is waited for.
     let out = guest.wait();
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0], "1", "the socket subscription fired");
@@ -281,7 +279,7 @@ fn poll_stdin_socket_clock_timeout() {
     let s = accept(&l);
     let out = guest.wait();
     drop(s);
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// Read and write subscriptions on one connected, silent socket: only the
@@ -306,7 +304,7 @@ fn poll_read_and_write_on_one_socket() {
     ))
     .flags(&allow(port))
     .run();
-    out.assert_ok();
+    out.assert_success();
     assert!(peer.join().expect("native peer").is_empty());
 }
 
@@ -374,7 +372,7 @@ fn poll_reports_reset_in_flags_not_error() {
     .spawn()
     .wait();
     peer.join().unwrap();
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     assert_eq!(lines, [RESET_READ, RESET_READ, RESET_WRITE, "5", RESET_READ, RESET_READ, RESET_WRITE], "{lines:?}");
 }

@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 /// The denial lines of a run's stderr.
-fn denials(out: &Outcome) -> Vec<&str> {
+fn denials(out: &Finished) -> Vec<&str> {
     out.stderr.lines().filter(|l| l.starts_with("wasock: denied")).collect()
 }
 
@@ -41,24 +41,24 @@ fn connect_outside_pool_is_denied() {
     let other = other_port(port);
     // Another port of the same address.
     let out = connector([127, 0, 0, 1], port).flags(&["--allow-connect", &format!("127.0.0.1:{other}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), errno::NOTCAPABLE.to_string(), "connect's errno");
     let lines = denials(&out);
     assert_eq!(lines.len(), 1, "one denial line: {}", out.stderr);
     assert!(lines[0].contains(&format!("127.0.0.1:{port}")), "the line names the address: {}", lines[0]);
     // Another address, every port.
     let out = connector([127, 0, 0, 1], port).flags(&["--allow-connect", "127.0.0.2"]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), errno::NOTCAPABLE.to_string());
     assert_eq!(denials(&out).len(), 1, "{}", out.stderr);
     // Only a bind right: no connect at all.
     let out = connector([127, 0, 0, 1], port).flags(&["--allow-bind", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), errno::NOTCAPABLE.to_string());
     assert_no_connection(&l);
     // The control: granted, it connects.
     let out = connector([127, 0, 0, 1], port).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), "0");
     assert!(denials(&out).is_empty(), "{}", out.stderr);
 }
@@ -83,7 +83,7 @@ fn udp_send_to_outside_pool_is_denied() {
     ))
     .flags(&["--allow-connect", &format!("127.0.0.1:{}", other_port(port))])
     .run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(denials(&out).len(), 2, "{}", out.stderr);
     sock.set_nonblocking(true).unwrap();
     let mut buf = [0u8; 16];
@@ -93,7 +93,7 @@ fn udp_send_to_outside_pool_is_denied() {
 
 #[test]
 fn bind_is_limited_to_the_pool() {
-    let port = closed_port();
+    let port = free_port();
     let other = other_port(port);
     let out = Guest::new(&format!(
         r#"
@@ -115,7 +115,7 @@ fn bind_is_limited_to_the_pool() {
     ))
     .flags(&["--allow-bind", &format!("127.0.0.1:{port}")])
     .run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(denials(&out).len(), 2, "{}", out.stderr);
 }
 
@@ -123,7 +123,7 @@ fn bind_is_limited_to_the_pool() {
 /// and logged) and the guest's accept returns the next, admitted client.
 #[test]
 fn accept_filter() {
-    let port = closed_port();
+    let port = free_port();
     let wat = format!(
         r#"
   (func $main (local $l i32)
@@ -159,7 +159,7 @@ fn accept_filter() {
         TcpStream::from(s)
     });
     let out = guest.wait();
-    out.assert_ok();
+    out.assert_success();
     let admitted = peer.join().expect("native peer");
     assert_eq!(
         out.lines(),
@@ -181,7 +181,7 @@ fn no_rule_no_pool() {
 "#,
     )
     .run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// Pools come after preopened directories, in command-line order, with
@@ -234,7 +234,7 @@ fn pools_follow_preopened_dirs() {
             &format!("127.0.0.1:{p2}"),
         ])
         .run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["default", "lan"]);
     let lines = denials(&out);
     assert_eq!(lines.len(), 2, "{}", out.stderr);
@@ -258,7 +258,7 @@ fn closing_a_pool_gives_it_up() {
     )
     .flags(&["--allow-connect", "127.0.0.1:1"])
     .run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// Socket fds are allocated lowest-free: a closed number is reused.
@@ -292,7 +292,7 @@ fn closed_fd_number_is_reused() {
     )
     .flags(&["--allow-connect", "127.0.0.1:1"])
     .run();
-    out.assert_ok();
+    out.assert_success();
 }
 
 /// A multicast group must be granted by a connect (or accept) rule.
@@ -310,7 +310,7 @@ fn multicast_group_needs_a_grant() {
     )
     .flags(&["--allow-connect", "239.9.9.9"])
     .run();
-    out.assert_ok();
+    out.assert_success();
     let lines = denials(&out);
     assert_eq!(lines.len(), 2, "{}", out.stderr);
     assert!(lines[0].contains("239.1.2.3"), "names the group: {}", lines[0]);
@@ -346,12 +346,12 @@ fn ipv4_mapped_destinations_follow_ipv4_rules() {
         .run()
     };
     let out = guest(&["--allow-connect", "::/0"]);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), errno::NOTCAPABLE.to_string(), "::/0 must not grant IPv4 through a mapped address");
     assert_eq!(denials(&out).len(), 1, "{}", out.stderr);
     assert_no_connection(&l);
     let out = guest(&["--allow-connect", &format!("127.0.0.1:{port}")]);
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.stdout.trim(), "0", "the IPv4 rule grants the mapped address");
     let _ = accept(&l);
 }

@@ -33,9 +33,9 @@ fn resolver(name: &str, family: i32) -> Guest {
 }
 
 /// Runs a resolver; returns (errno, addresses) and the outcome.
-fn resolve(name: &str, family: i32, flags: &[&str]) -> (i32, Vec<SocketAddr>, Outcome) {
+fn resolve(name: &str, family: i32, flags: &[&str]) -> (i32, Vec<SocketAddr>, Finished) {
     let out = resolver(name, family).flags(flags).run();
-    out.assert_ok();
+    out.assert_success();
     let lines = out.lines();
     let e: i32 = lines[0].parse().expect("errno line");
     let addrs = if e == 0 {
@@ -117,5 +117,5 @@ fn resolve_count_beyond_buffer() {
     )
     .flags(&["--allow-connect", "127.0.0.1:1"])
     .run();
-    out.assert_ok();
+    out.assert_success();
 }

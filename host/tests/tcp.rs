@@ -61,7 +61,7 @@ fn tcp_connect_send_recv_both_ways() {
         (first, second, rest)
     });
     let out = Guest::new(&client_wat(port)).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["B-fd_read!", "D-recv"], "what the guest received");
     let (first, second, rest) = peer.join().expect("native peer");
     assert_eq!(first, b"A-fd_write", "fd_write's bytes on the native side");
@@ -108,7 +108,7 @@ fn tcp_scatter_gather() {
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
     let got = peer.join().expect("native peer");
     assert_eq!(got, b"abcdefghi", "gathered bytes in iovec order");
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["1234", "56789"], "scattered bytes");
 }
 
@@ -116,7 +116,7 @@ fn tcp_scatter_gather() {
 /// accept reports is the native client's local address.
 #[test]
 fn tcp_listen_accept_reports_peer() {
-    let port = closed_port();
+    let port = free_port();
     let wat = format!(
         r#"
   (data (i32.const 1024) "hi")
@@ -158,7 +158,7 @@ fn tcp_listen_accept_reports_peer() {
         (got, s.local_addr().unwrap())
     });
     let out = guest.wait();
-    out.assert_ok();
+    out.assert_success();
     let (got, client) = peer.join().expect("native peer");
     assert_eq!(got, b"hi");
     let lines = out.lines();
@@ -205,7 +205,7 @@ fn tcp_ipv6_connect() {
 "#
     );
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("[::1]:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     let (got, guest_addr) = peer.join().expect("native peer");
     assert_eq!(got, b"v6 ping");
     let lines = out.lines();
@@ -247,7 +247,7 @@ fn tcp_send_after_peer_close_is_an_errno() {
     let peer = std::thread::spawn(move || drop(accept(&l)));
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
     peer.join().unwrap();
-    out.assert_ok();
+    out.assert_success();
     let e: i32 = out.stdout.trim().parse().expect("an errno");
     assert!(e == 64 || e == 15, "send after the peer closed: want pipe (64) or connreset (15), got {e}");
 }

@@ -52,7 +52,7 @@ fn exchange(sock: std::net::UdpSocket, family: i32, allow: String) {
         (buf[..n].to_vec(), from)
     });
     let out = Guest::new(&wat).flags(&["--allow-connect", &allow]).run();
-    out.assert_ok();
+    out.assert_success();
     let (got, guest_addr) = peer.join().expect("native peer");
     assert_eq!(got, b"ping", "send_to's bytes on the native side");
     let lines = out.lines();
@@ -120,7 +120,7 @@ fn udp_bound_and_connected() {
     });
     let out =
         Guest::new(&wat).flags(&["--allow-bind", "127.0.0.1", "--allow-connect", &format!("127.0.0.1:{port}")]).run();
-    out.assert_ok();
+    out.assert_success();
     let (got, from) = peer.join().expect("native peer");
     assert_eq!(got, b"connected");
     let lines = out.lines();
@@ -172,7 +172,7 @@ fn udp_accept_filter_drops_unadmitted_sources() {
     let out =
         Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}"), "--allow-accept", "127.0.0.2"]).run();
     peer.join().expect("native peer");
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["admitted", &hex(&addr_record(&b_addr)), "admitted"]);
     assert!(!out.stderr.contains("wasock: denied"), "{}", out.stderr);
 }
@@ -215,6 +215,6 @@ fn udp_poll_nbytes_and_truncation() {
     });
     let out = Guest::new(&wat).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
     peer.join().expect("native peer");
-    out.assert_ok();
+    out.assert_success();
     assert_eq!(out.lines(), ["0123", "next"]);
 }

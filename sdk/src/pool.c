@@ -1,5 +1,5 @@
 /*
- * Address pools: preopened fds whose prestat tag is 1 (see ABI.md).
+ * Address pools: preopened fds whose prestat tag is 1 (see docs/abi.md).
  *
  * The pools are found once, before main() (a constructor, so that nothing the
  * program does to its fds first can hide one), by walking fds from 3 with

@@ -10,12 +10,12 @@ use std::net::SocketAddr;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use super::TcpStream;
-use crate::addr::Family;
+use super::tcp::TcpStream;
+use crate::addr::{Family, SockType};
 use crate::error::Errno;
 use crate::fd;
 use crate::pool::Pool;
-use crate::socket::{SockType, Socket};
+use crate::socket::Socket;
 
 /// How a non-blocking connect started.
 ///

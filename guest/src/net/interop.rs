@@ -16,7 +16,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::vec;
 
-use super::ToSocketAddrs;
+use super::lookup::ToSocketAddrs;
 use crate::pool::Pool;
 
 /// Any [`std::net::ToSocketAddrs`] as wasock's [`ToSocketAddrs`], resolved

@@ -5,12 +5,13 @@
 //! for plain parsing). Names go to the host's `addr_resolve` through a pool,
 //! which must grant them.
 
+use std::borrow::Cow;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::{option, slice, vec};
 
+use crate::addr::SockType;
 use crate::pool::Pool;
-use crate::socket::SockType;
 
 /// Things that can become socket addresses, resolving host names through an
 /// address pool; the counterpart of [`std::net::ToSocketAddrs`].
@@ -198,6 +199,43 @@ pub fn lookup_host(host: &str) -> io::Result<LookupHost> {
 /// ```
 pub fn lookup_host_in(pool: &Pool, host: &str) -> io::Result<LookupHost> {
     Ok(LookupHost { addrs: resolve(host, 0, Some(pool))? })
+}
+
+/// Resolves `addr` through `pool` (the default pool when `None`) and runs
+/// `f` on each address in turn until one succeeds, like std does for
+/// `connect` and `bind`. Returns the last error, or `InvalidInput` when the
+/// name resolved to nothing.
+pub(super) fn each_addr<A: ToSocketAddrs, T>(
+    addr: A,
+    pool: Option<&Pool>,
+    mut f: impl FnMut(&Pool, &SocketAddr) -> io::Result<T>,
+) -> io::Result<T> {
+    let pool = match pool {
+        Some(p) => Cow::Borrowed(p),
+        None => Cow::Owned(Pool::default()?),
+    };
+    try_each(addr.to_socket_addrs_in(&pool)?, |a| f(&pool, a))
+}
+
+/// Runs `f` on each address until one succeeds; returns the last error, or
+/// `InvalidInput` when there was no address at all.
+pub(super) fn try_each<T>(
+    addrs: impl Iterator<Item = SocketAddr>,
+    mut f: impl FnMut(&SocketAddr) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut last = None;
+    for a in addrs {
+        match f(&a) {
+            Ok(v) => return Ok(v),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(no_addresses))
+}
+
+/// The error for a name that resolved to no address, as std words it.
+pub(crate) fn no_addresses() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "could not resolve to any addresses")
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use super::{each_addr, ToSocketAddrs};
-use crate::addr::Family;
+use super::lookup::{each_addr, ToSocketAddrs};
+use crate::addr::{Family, SockType};
 use crate::pool::Pool;
-use crate::socket::{SockType, Socket};
+use crate::socket::Socket;
 
 /// The backlog std uses for `TcpListener::bind`.
 const BACKLOG: u32 = 128;

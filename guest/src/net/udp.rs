@@ -8,12 +8,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
+use super::lookup::{each_addr, try_each, ToSocketAddrs};
 use super::tcp::fd_conversions;
-use super::{each_addr, try_each, ToSocketAddrs};
-use crate::addr::{Family, RawAddr};
+use crate::addr::{Family, RawAddr, SockType};
 use crate::error::cvt;
 use crate::pool::Pool;
-use crate::socket::{SockType, Socket};
+use crate::socket::Socket;
 use crate::sys;
 
 /// A UDP socket, like [`std::net::UdpSocket`].

@@ -89,26 +89,3 @@ import_module! { "wasi_ephemeral_sock" {
     /// 1 peek, 2 waitall, 4 waitforone.
     pub fn recv_batch(fd: Fd, msgs: *mut Dgram, count: u32, flags: u16, ret_count: *mut u32) -> i32;
 } }
-
-/// The few preview-1 functions the fd plumbing needs, declared here rather
-/// than through a crate so the guest has no dependencies. Their signatures
-/// match wasi-libc's imports of the same names (all `i32`).
-pub(crate) mod p1 {
-    use crate::fd::{Ciovec, Event, Fdstat, Iovec, Prestat, Subscription};
-
-    import_module! { "wasi_snapshot_preview1" {
-        pub fn fd_read(fd: i32, iovs: *const Iovec, iovs_len: usize, nread: *mut usize) -> i32;
-        pub fn fd_write(fd: i32, iovs: *const Ciovec, iovs_len: usize, nwritten: *mut usize)
-            -> i32;
-        pub fn fd_fdstat_get(fd: i32, stat: *mut Fdstat) -> i32;
-        pub fn fd_fdstat_set_flags(fd: i32, flags: u16) -> i32;
-        pub fn fd_prestat_get(fd: i32, buf: *mut Prestat) -> i32;
-        pub fn fd_prestat_dir_name(fd: i32, path: *mut u8, path_len: usize) -> i32;
-        pub fn poll_oneoff(
-            subs: *const Subscription,
-            events: *mut Event,
-            nsubscriptions: usize,
-            nevents: *mut usize,
-        ) -> i32;
-    } }
-}

@@ -37,7 +37,7 @@ pub type Fd = i32;
 
 /// What every stub returns off WASI: `notsup`.
 #[cfg(not(target_os = "wasi"))]
-const NOTSUP: i32 = 58;
+pub(crate) const NOTSUP: i32 = 58;
 
 /// Declares the functions of one import module, written once: on WASI an
 /// `extern` block importing them; on every other target `unsafe fn` stubs
@@ -66,12 +66,13 @@ macro_rules! import_module {
         )*
     };
 }
+// `fd` declares its preview-1 imports with it too.
+pub(crate) use import_module;
 
 mod dgram;
 mod imports;
 pub mod opt;
 pub use dgram::{Dgram, RawIovec, DGRAM_TRUNCATED, RECV_WAITFORONE};
-pub(crate) use imports::p1;
 pub use imports::*;
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 
 const SPEC: &str = include_str!("../../../include/wasi_ephemeral_sock.spec");
 const IMPORTS: &str = include_str!("imports.rs");
+/// The ABI document, whose option table mirrors the spec's `option` lines.
+const ABI_DOC: &str = include_str!("../../../docs/abi.md");
 
 /// `(name, [(param, type)])` in the spec's notation.
 type Decl = (String, Vec<(String, String)>);
@@ -94,9 +96,35 @@ fn spec_options() -> Vec<(String, u32, u32)> {
         .collect()
 }
 
+/// Every column of the spec's `option` lines (the Linux level and name as one).
+fn spec_option_rows() -> Vec<Vec<String>> {
+    SPEC.lines()
+        .filter_map(|l| l.trim().strip_prefix("option "))
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let mut row: Vec<String> = cols[..5].iter().map(|c| c.to_string()).collect();
+            row.push(cols[5..].join(" "));
+            row
+        })
+        .collect()
+}
+
+/// The rows of docs/abi.md's option table: its only table of six columns
+/// whose first two cells are numbers.
+fn doc_option_rows() -> Vec<Vec<String>> {
+    ABI_DOC
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('|')?.strip_suffix('|'))
+        .map(|l| l.split('|').map(|c| c.trim().trim_matches('`').to_string()).collect::<Vec<_>>())
+        .filter(|row| row.len() == 6 && row[..2].iter().all(|c| c.parse::<u32>().is_ok()))
+        .collect()
+}
+
 #[test]
 fn options_match_spec() {
     let crate_opts: Vec<_> = super::opt::ALL.iter().map(|(i, o)| (i.to_string(), o.level, o.name)).collect();
     assert!(crate_opts.len() >= 30);
     assert_eq!(crate_opts, spec_options());
+    // The document's table, too, so that it cannot drift from the spec.
+    assert_eq!(doc_option_rows(), spec_option_rows(), "docs/abi.md's option table (left) differs from the spec's");
 }

@@ -1,5 +1,7 @@
 //! Shared harness for the host's integration tests: runs WAT guests under the
-//! real `wasock` binary (with a time limit) and provides native peers.
+//! real `wasock` binary (with a time limit). Starting the process, capturing
+//! its output and the native peers are `wasock-testkit`'s, shared with the
+//! e2e suites and re-exported here; this module adds the WAT side.
 //!
 //! A test writes only its module items: data segments at 1024 and above,
 //! helper functions if it wants, and `(func $main ...)`. [`Guest`] wraps
@@ -27,16 +29,16 @@
 //! Check ids 1..=99 belong to tests, 100..=125 to the prelude.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long any guest run or native wait may take before the test fails.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+pub use wasock_testkit::*;
+
+/// How long any guest run or native wait may take before the test fails
+/// (the native peers' limit is the same).
+pub const TIMEOUT: Duration = PEER_TIMEOUT;
 
 /// Errno values of the ABI (preview-1 numbering).
 pub mod errno {
@@ -258,126 +260,14 @@ pub fn temp_path(ext: &str) -> PathBuf {
     std::env::temp_dir().join(format!("wasock-host-test-{}-{n}.{ext}", std::process::id()))
 }
 
-/// How a run ended.
-#[derive(Debug)]
-pub struct Outcome {
-    /// The exit status (`None`: killed by a signal).
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Outcome {
-    /// Panics, showing the output, unless the exit status is `code`.
-    #[track_caller]
-    pub fn assert_code(&self, code: i32) -> &Outcome {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "unexpected exit status\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Panics unless the guest exited 0 (every check passed).
-    #[track_caller]
-    pub fn assert_ok(&self) -> &Outcome {
-        self.assert_code(0)
-    }
-
-    /// The stdout lines.
-    pub fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-}
-
-/// A running `wasock` process.
-pub struct Running {
-    child: Child,
-    out: Option<JoinHandle<String>>,
-    err: Option<JoinHandle<String>>,
-    started: Instant,
-    module: Option<PathBuf>,
-}
-
-fn drain(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
-}
-
-impl Running {
-    /// Starts `wasock` with `args`; stdin is a pipe when `stdin` is set, else null.
-    pub fn start(args: &[String], stdin: bool, module: Option<PathBuf>) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wasock"))
-            .args(args)
-            .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("wasock starts");
-        let out = drain(child.stdout.take().expect("piped stdout"));
-        let err = drain(child.stderr.take().expect("piped stderr"));
-        Running { child, out: Some(out), err: Some(err), started: Instant::now(), module }
-    }
-
-    /// The child's stdin (only when started with one).
-    pub fn stdin(&mut self) -> &mut ChildStdin {
-        self.child.stdin.as_mut().expect("started with a stdin pipe")
-    }
-
-    /// Closes the child's stdin pipe: the guest reads EOF once the bytes written are read.
-    pub fn close_stdin(&mut self) {
-        drop(self.child.stdin.take());
-    }
-
-    /// Waits for the end (killing the child after [`TIMEOUT`]).
-    pub fn wait(mut self) -> Outcome {
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                break Some(s);
-            }
-            if self.started.elapsed() > TIMEOUT {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        drop(self.child.stdin.take());
-        let stdout = self.out.take().and_then(|h| h.join().ok()).unwrap_or_default();
-        let stderr = self.err.take().and_then(|h| h.join().ok()).unwrap_or_default();
-        if let Some(m) = self.module.take() {
-            let _ = std::fs::remove_file(m);
-        }
-        let Some(status) = status else {
-            panic!("wasock ran longer than {TIMEOUT:?} and was killed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}");
-        };
-        Outcome { code: status.code(), stdout, stderr }
-    }
-}
-
-impl Drop for Running {
-    /// A run not waited for (the test failed first) is killed and its module removed.
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        if let Some(m) = self.module.take() {
-            let _ = std::fs::remove_file(m);
-        }
-    }
+/// `wasock` as cargo built it for these tests, with their time limit.
+fn host() -> Run {
+    Run::new(env!("CARGO_BIN_EXE_wasock")).timeout(TIMEOUT)
 }
 
 /// Runs `wasock` with these arguments (no module written).
-pub fn wasock(args: &[&str]) -> Outcome {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    Running::start(&args, false, None).wait()
+pub fn wasock(args: &[&str]) -> Finished {
+    host().args(args).run()
 }
 
 /// A guest to run: the test's module items plus host flags and guest args.
@@ -414,7 +304,7 @@ impl Guest {
         self
     }
 
-    /// Gives the guest a stdin pipe the test writes through [`Running::stdin`].
+    /// Gives the guest a stdin pipe the test writes through [`Running::write_stdin`].
     pub fn with_stdin(mut self) -> Guest {
         self.stdin = true;
         self
@@ -424,101 +314,17 @@ impl Guest {
     pub fn spawn(self) -> Running {
         let path = temp_path("wat");
         std::fs::write(&path, &self.wat).expect("write the module");
-        let mut args = vec!["run".to_string()];
-        args.extend(self.flags);
-        args.push(path.to_string_lossy().into_owned());
-        args.extend(self.args);
-        Running::start(&args, self.stdin, Some(path))
+        let run = host().arg("run").args(&self.flags).arg(&path).args(&self.args).owns_file(path);
+        if self.stdin { run.piped_stdin() } else { run }.spawn()
     }
 
     /// Runs the guest to its end.
-    pub fn run(self) -> Outcome {
+    pub fn run(self) -> Finished {
         self.spawn().wait()
     }
 }
 
-// --- native peers -------------------------------------------------------------
-
-/// A TCP listener on `ip` port 0, and its port.
-pub fn listener(ip: &str) -> (TcpListener, u16) {
-    let l = TcpListener::bind((ip, 0)).expect("bind a native listener");
-    let port = l.local_addr().unwrap().port();
-    (l, port)
-}
-
-/// Whether IPv6 loopback works here (tests that need it skip otherwise).
-pub fn have_ipv6() -> bool {
-    TcpListener::bind("[::1]:0").is_ok()
-}
-
-/// A port nothing listens on (bound and released).
-pub fn closed_port() -> u16 {
-    let (l, port) = listener("127.0.0.1");
-    drop(l);
-    port
-}
-
-/// Accepts one connection within [`TIMEOUT`]; the stream gets read and write timeouts.
-pub fn accept(l: &TcpListener) -> TcpStream {
-    l.set_nonblocking(true).unwrap();
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        match l.accept() {
-            Ok((s, _)) => {
-                s.set_nonblocking(false).unwrap();
-                s.set_read_timeout(Some(TIMEOUT)).unwrap();
-                s.set_write_timeout(Some(TIMEOUT)).unwrap();
-                return s;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(5))
-            }
-            Err(e) => panic!("no connection to the native listener: {e}"),
-        }
-    }
-}
-
-/// Connects to `addr`, retrying until the guest listens (within [`TIMEOUT`]).
-pub fn connect_retry(addr: SocketAddr) -> TcpStream {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        match TcpStream::connect_timeout(&addr, Duration::from_secs(1)) {
-            Ok(s) => {
-                s.set_read_timeout(Some(TIMEOUT)).unwrap();
-                s.set_write_timeout(Some(TIMEOUT)).unwrap();
-                return s;
-            }
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => panic!("cannot connect to the guest at {addr}: {e}"),
-        }
-    }
-}
-
-/// A UDP socket on `ip` port 0, with a read timeout.
-pub fn udp(ip: &str) -> UdpSocket {
-    let s = UdpSocket::bind((ip, 0)).expect("bind a native UDP socket");
-    s.set_read_timeout(Some(TIMEOUT)).unwrap();
-    s
-}
-
-/// Reads exactly `n` bytes.
-pub fn read_n(s: &mut TcpStream, n: usize) -> Vec<u8> {
-    let mut buf = vec![0u8; n];
-    s.read_exact(&mut buf).expect("read from the guest");
-    buf
-}
-
-/// Reads until EOF (which must come within the read timeout).
-pub fn read_to_eof(s: &mut TcpStream) -> Vec<u8> {
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).expect("read to EOF from the guest");
-    buf
-}
-
-/// Writes all of `data`.
-pub fn write(s: &mut TcpStream, data: &[u8]) {
-    s.write_all(data).expect("write to the guest");
-}
+// --- the ABI's address record, as the guests print it ------------------------
 
 /// The ABI's 28-byte `addr` record for `a`.
 pub fn addr_record(a: &SocketAddr) -> [u8; 28] {
@@ -563,14 +369,5 @@ pub fn parse_addr_hex(h: &str) -> SocketAddr {
             SocketAddr::V6(std::net::SocketAddrV6::new(ip.into(), port, flow, scope))
         }
         f => panic!("unknown family {f} in {h}"),
-    }
-}
-
-/// A port number that is not `port`.
-pub fn other_port(port: u16) -> u16 {
-    if port == u16::MAX {
-        port - 1
-    } else {
-        port + 1
     }
 }
