@@ -28,6 +28,7 @@ setup:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+	@sdk/setup-threads.sh $(BUILD)/trixie-wasi-libc
 
 # --- the host ----------------------------------------------------------------
 

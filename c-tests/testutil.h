@@ -24,10 +24,14 @@
 
 static int t_failures;
 
+/* Counts a failure; atomic, as the c-tests/threads programs check from
+ * several threads. */
+static inline void t_fail(void) { __atomic_fetch_add(&t_failures, 1, __ATOMIC_RELAXED); }
+
 static inline int t_check(int ok, const char *what, const char *file, int line) {
     if (!ok) {
         int e = errno;
-        t_failures++;
+        t_fail();
         fprintf(stderr, "FAIL %s:%d: %s (errno %d: %s)\n", file, line, what, e, strerror(e));
         errno = e;
     }
@@ -53,7 +57,7 @@ static inline int t_check(int ok, const char *what, const char *file, int line) 
         long r_ = (long)(expr);                                                        \
         int e_ = errno;                                                                \
         if (r_ != -1 || e_ != (want)) {                                                \
-            t_failures++;                                                              \
+            t_fail();                                                                  \
             fprintf(stderr, "FAIL %s:%d: %s: want -1/%s (%d), got %ld, errno %d (%s)\n", \
                     __FILE__, __LINE__, #expr, #want, (want), r_, e_, strerror(e_));   \
         }                                                                              \
@@ -64,7 +68,7 @@ static inline int t_check(int ok, const char *what, const char *file, int line) 
     do {                                                                         \
         long a_ = (long)(a), b_ = (long)(b);                                     \
         if (a_ != b_) {                                                          \
-            t_failures++;                                                        \
+            t_fail();                                                            \
             fprintf(stderr, "FAIL %s:%d: %s == %s: %ld != %ld\n", __FILE__,       \
                     __LINE__, #a, #b, a_, b_);                                   \
         }                                                                        \

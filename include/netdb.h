@@ -106,7 +106,12 @@ struct protoent {
 #define NO_DATA        4
 #define NO_ADDRESS     NO_DATA
 
+/* Per thread in a threads build (wasock-cc -pthread), as glibc's. */
+#ifdef _REENTRANT
+extern _Thread_local int h_errno;
+#else
 extern int h_errno;
+#endif
 
 /* Results live in static storage, overwritten by the next call. */
 struct hostent *gethostbyname(const char *name);

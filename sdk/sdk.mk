@@ -4,7 +4,10 @@
 #                   build/bin/wasock-cc and wasock-c++, the isolated sysroot
 #                   build/sdk/sysroot (wasi-libc, and Debian's libc++ in it),
 #                   and build/bin/wasock (a symlink to the host binary).
-#   make c-guests   every c-tests/NAME.c compiled to build/c-tests/NAME.wasm.
+#                   With the threads pieces (sdk/threads.mk): the threads
+#                   sysroot and build/sdk/lib/wasm32-wasi-threads/libwasock.a.
+#   make c-guests   every c-tests/NAME.c compiled to build/c-tests/NAME.wasm,
+#                   and c-tests/threads/NAME.c with -pthread likewise.
 #
 # `sdk-core` and `c-tests-wasm` do the same without building the host.
 
@@ -36,7 +39,7 @@ C_TEST_WASMS := $(patsubst c-tests/%.c,$(BUILD)/c-tests/%.wasm,$(C_TEST_SRCS))
 
 sdk: setup host sdk-core sdk-host-link
 
-sdk-core: $(SDK_FILES) | setup
+sdk-core: $(SDK_FILES) sdk-threads | setup
 
 # The host binary, as build/bin/wasock (a separate step: the rest of the SDK
 # does not need it).
@@ -46,7 +49,7 @@ sdk-host-link: host
 
 c-guests: sdk c-tests-wasm
 
-c-tests-wasm: $(C_TEST_WASMS)
+c-tests-wasm: $(C_TEST_WASMS) c-tests-threads
 
 # Isolated sysroot: only wasi-libc, so a header missing there cannot fall
 # back to glibc's /usr/include.  Debian's libc++-19-dev-wasm32 installs
@@ -94,3 +97,5 @@ $(BUILD)/c-tests/%.wasm: c-tests/%.c $(C_TEST_HDRS) $(SDK_FILES)
 	$(SDK_CC) $(SDK_CFLAGS) -o $@ $<
 
 -include $(SDK_OBJS:.o=.d)
+
+include sdk/threads.mk

@@ -12,11 +12,14 @@
 #include <string.h>
 #include <wasi/api.h>
 
+#include "threads.h"
+
 /* The program's name: the basename of argv[0] (wasi-libc never sets
  * __progname), read once from preview 1's args. */
 static const char *progname(void) {
-    static char name[256];
-    static int done;
+    /* Per thread in the threads build: no lock, and no race on `done`. */
+    static WASOCK_THREAD_LOCAL char name[256];
+    static WASOCK_THREAD_LOCAL int done;
     if (!done) {
         done = 1;
         __wasi_size_t argc = 0, size = 0;

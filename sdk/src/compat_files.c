@@ -212,11 +212,19 @@ toolong:
 
 static mode_t current_umask = 022;
 
-mode_t umask(mode_t mask) {
-    mode_t old = current_umask;
-    current_umask = mask & 0777;
-    return old;
-}
+/* One atomic exchange: two threads' umask() calls each get an old value. */
+mode_t umask(mode_t mask) { return __atomic_exchange_n(&current_umask, mask & 0777, __ATOMIC_SEQ_CST); }
+
+/* The threads build's libc (the rustup target's) defines chmod, fchmod and
+ * fchmodat itself, always ENOSYS, in the object that also holds open() and
+ * stat(), so libwasock's would clash with it.  There these are the __wrap_
+ * names, and wasock-cc -pthread passes -Wl,--wrap=chmod,... so a program's
+ * calls still reach them (the Linux answer for a missing file, ENOENT). */
+#ifdef _REENTRANT
+#define chmod __wrap_chmod
+#define fchmod __wrap_fchmod
+#define fchmodat __wrap_fchmodat
+#endif
 
 int fchmodat(int dirfd, const char *path, mode_t mode, int flag) {
     (void)mode;

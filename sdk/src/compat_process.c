@@ -22,7 +22,9 @@ pid_t waitpid(pid_t pid, int *status, int options) {
     return -1;
 }
 
-static const char *dl_error;
+#include "threads.h"
+
+static WASOCK_THREAD_LOCAL const char *dl_error; /* per thread, as glibc */
 
 void *dlopen(const char *file, int mode) {
     (void)file, (void)mode;

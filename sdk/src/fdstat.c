@@ -1,8 +1,9 @@
 /*
  * Small fd helpers: the socket type and flags (fd_fdstat_get), and the
  * temporary non-blocking mode that MSG_DONTWAIT needs (the ABI has no
- * per-call flag for it; a guest is single-threaded, so toggling O_NONBLOCK
- * around one call is not observable).
+ * per-call flag for it).  Toggling O_NONBLOCK around one call is not
+ * observable in a single thread; with threads, another thread's blocking call
+ * on the same socket at that moment sees it (docs/porting.md, "Threads").
  */
 #include <stdlib.h>
 
@@ -43,8 +44,17 @@ void __wasock_dontwait_end(int fd, int saved) {
         (void)__wasi_fd_fdstat_set_flags((__wasi_fd_t)fd, (__wasi_fdflags_t)saved);
 }
 
-static void *scratch;
-static size_t scratch_len;
+/* One buffer per thread in the threads build: a recv blocks while it holds
+ * it.  A thread's buffer is freed when the thread exits (a key destructor),
+ * so a thread per connection does not leak one per connection. */
+static WASOCK_THREAD_LOCAL void *scratch;
+static WASOCK_THREAD_LOCAL size_t scratch_len;
+
+#ifdef _REENTRANT
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static void make_scratch_key(void) { (void)pthread_key_create(&scratch_key, free); }
+#endif
 
 void *__wasock_scratch(size_t len) {
     if (len <= scratch_len)
@@ -54,5 +64,9 @@ void *__wasock_scratch(size_t len) {
         return NULL;
     scratch = p;
     scratch_len = len;
+#ifdef _REENTRANT
+    (void)pthread_once(&scratch_once, make_scratch_key);
+    (void)pthread_setspecific(scratch_key, p);
+#endif
     return p;
 }

@@ -1,18 +1,19 @@
 /*
  * gethostbyname(), gethostbyname2(), gethostbyaddr(), h_errno, hstrerror(),
  * herror() -- the old interfaces, on top of getaddrinfo().  Results live in
- * static storage that the next call overwrites.
+ * static storage that the next call overwrites; in the threads build each
+ * thread has its own, and its own h_errno (as glibc).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
-int h_errno;
+WASOCK_THREAD_LOCAL int h_errno;
 
 #define MAX_ADDRS 16
 
-static struct {
+static WASOCK_THREAD_LOCAL struct {
     struct hostent h;
     char name[256];
     char *aliases[1];

@@ -15,7 +15,7 @@ in_addr_t inet_addr(const char *cp) {
 }
 
 char *inet_ntoa(struct in_addr in) {
-    static char buf[INET_ADDRSTRLEN];
+    static WASOCK_THREAD_LOCAL char buf[INET_ADDRSTRLEN]; /* per thread, as glibc */
     const unsigned char *b = (const unsigned char *)&in.s_addr;
     snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
     return buf;

@@ -14,6 +14,8 @@
 #include <wasi_ephemeral_sock.h>
 #include <wasock.h>
 
+#include "threads.h"
+
 /* ---- errno ---------------------------------------------------------------
  * The host returns preview-1 errno numbers, and wasi-libc's E* values are
  * the same numbers, so a host error is stored in errno unchanged.  These

@@ -59,7 +59,10 @@ static int alive(int fd) {
     return __wasi_fd_prestat_get((__wasi_fd_t)fd, &ps) == 0 && ps.tag == PRESTAT_POOL;
 }
 
-/* Drops the pools that are gone. */
+/* Drops the pools that are gone.  The callers hold `lock`: threads share
+ * the list (the constructor fills it before any thread exists). */
+WASOCK_MUTEX(lock);
+
 static void prune(void) {
     scan();
     int kept = 0;
@@ -73,42 +76,56 @@ static void prune(void) {
     npools = kept;
 }
 
+/* The index of the pool with this fd, or this name (fd < 0), or -1. */
+static int find(int fd, const char *name) {
+    for (int i = 0; i < npools; ++i)
+        if (fd >= 0 ? pools[i].fd == fd : strcmp(pools[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
 int wasock_pool_count(void) {
+    WASOCK_LOCK(lock);
     prune();
-    return npools;
+    int n = npools;
+    WASOCK_UNLOCK(lock);
+    return n;
 }
 
 int wasock_pool_at(int index) {
+    WASOCK_LOCK(lock);
     prune();
-    if (index < 0 || index >= npools)
-        return __wasock_fail(EINVAL);
-    return pools[index].fd;
+    int fd = index >= 0 && index < npools ? pools[index].fd : -1;
+    WASOCK_UNLOCK(lock);
+    return fd >= 0 ? fd : __wasock_fail(EINVAL);
 }
 
+/* The name stays valid until the pool's fd is closed. */
 const char *wasock_pool_name(int pool_fd) {
+    WASOCK_LOCK(lock);
     prune();
-    for (int i = 0; i < npools; ++i)
-        if (pools[i].fd == pool_fd)
-            return pools[i].name;
-    errno = EBADF;
-    return NULL;
+    int i = pool_fd >= 0 ? find(pool_fd, NULL) : -1;
+    const char *name = i >= 0 ? pools[i].name : NULL;
+    WASOCK_UNLOCK(lock);
+    if (name == NULL)
+        errno = EBADF;
+    return name;
 }
 
 int wasock_pool_find(const char *name) {
+    WASOCK_LOCK(lock);
     prune();
-    if (name != NULL)
-        for (int i = 0; i < npools; ++i)
-            if (strcmp(pools[i].name, name) == 0)
-                return pools[i].fd;
-    return __wasock_fail(ENOENT);
+    int i = name != NULL ? find(-1, name) : -1;
+    int fd = i >= 0 ? pools[i].fd : -1;
+    WASOCK_UNLOCK(lock);
+    return fd >= 0 ? fd : __wasock_fail(ENOENT);
 }
 
 int wasock_pool_default(void) {
+    WASOCK_LOCK(lock);
     prune();
-    if (npools == 1)
-        return pools[0].fd;
-    for (int i = 0; i < npools; ++i)
-        if (strcmp(pools[i].name, "default") == 0)
-            return pools[i].fd;
-    return __wasock_fail(ENOTCAPABLE);
+    int i = npools == 1 ? 0 : find(-1, "default");
+    int fd = i >= 0 ? pools[i].fd : -1;
+    WASOCK_UNLOCK(lock);
+    return fd >= 0 ? fd : __wasock_fail(ENOTCAPABLE);
 }

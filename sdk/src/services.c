@@ -71,7 +71,8 @@ static int proto_mask(const char *proto) {
 }
 
 static char *no_aliases[] = {NULL};
-static struct servent servent;
+/* The results, one per thread (threads.h). */
+static WASOCK_THREAD_LOCAL struct servent servent;
 
 static struct servent *fill(const struct service *s, int mask) {
     servent.s_name = (char *)s->name;
@@ -109,7 +110,7 @@ static const struct {
     {"ipv6-icmp", IPPROTO_ICMPV6}, {"icmpv6", IPPROTO_ICMPV6},
 };
 
-static struct protoent protoent;
+static WASOCK_THREAD_LOCAL struct protoent protoent;
 
 static struct protoent *fill_proto(size_t i) {
     protoent.p_name = (char *)protocols[i].name;
