@@ -39,7 +39,7 @@ THREADS_EMPTY_LIBS := pthread m rt util xnet resolv dl
 THREADS_EMULATIONS := getpid process-clocks
 
 # libwasock's sources, plus the ones only the threads build needs (what
-# bookworm's libwasi-emulated-signal gives the plain build).
+# bookworm's libwasi-emulated-signal and -mman give the plain build).
 THREADS_SRCS := $(SDK_SRCS) $(wildcard sdk/src/threads/*.c)
 THREADS_OBJS := $(patsubst sdk/src/%.c,$(THREADS_OBJDIR)/%.o,$(THREADS_SRCS))
 THREADS_CFLAGS := --target=$(THREADS_TRIPLE) -pthread -matomics -mbulk-memory
@@ -71,7 +71,9 @@ threads-files:
 	@echo "$(THREADS_WHY) run 'make setup', which says why it could not install it" >$(THREADS_MISSING)
 	@echo "sdk: *** threads SDK skipped: $(THREADS_WHY) (see $(THREADS_MISSING)) ***" >&2
 
+# No stale modules either: the e2e thread tests must not pass on old ones.
 threads-guests:
+	@rm -rf $(BUILD)/c-tests/threads
 	@echo "c-guests: *** the threads c-tests are not built: $(THREADS_WHY) ***" >&2
 endif
 
