@@ -24,9 +24,16 @@ echo "deb [signed-by=$keyring] http://deb.debian.org/debian trixie main" >"$apt/
 set -- -o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts="$apt/sources.list.d" \
     -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
     -o Debug::NoLocking=1 -o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root
-# A bounded wait: an unreachable mirror must not hang `make setup`.
-timeout 300 apt-get -qq "$@" update
-(cd "$apt" && timeout 300 apt-get -qq "$@" download wasi-libc)
+# A bounded wait: an unreachable mirror must not hang `make setup` (which
+# tries again on every run until it has the headers).
+set -- "$@" -o Acquire::Retries=0 -o Acquire::http::Timeout=20
+timeout 120 apt-get -qq "$@" update || true # a failed index is only a warning to apt: checked next
+if ! ls "$apt"/lists/*trixie*Packages* >/dev/null 2>&1; then
+    echo "fetch-trixie-wasi-libc: could not download trixie's package index from deb.debian.org" >&2
+    exit 1
+fi
+# /trixie: the bookworm version installed must not be the candidate.
+(cd "$apt" && timeout 120 apt-get -qq "$@" download wasi-libc/trixie)
 deb=$(ls "$apt"/wasi-libc_*_all.deb | head -n 1)
 dpkg-deb -x "$deb" "$dir"
 [ -f "$headers" ] || { echo "$deb has no $headers" >&2; exit 1; }
