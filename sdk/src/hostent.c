@@ -2,7 +2,7 @@
  * gethostbyname(), gethostbyname2(), gethostbyaddr(), h_errno, hstrerror(),
  * herror() -- the old interfaces, on top of getaddrinfo().  Results live in
  * static storage that the next call overwrites; in the threads build each
- * thread has its own, and its own h_errno (as glibc).
+ * thread has its own (glibc shares one) and its own h_errno (as glibc).
  */
 #include <stdio.h>
 #include <string.h>

@@ -5,8 +5,10 @@
  * nothing; in the threads build:
  *
  *   WASOCK_THREAD_LOCAL    a static result buffer each thread has its own
- *                          copy of (inet_ntoa, gethostbyname, getservbyname,
- *                          dlerror: per thread, as glibc keeps them);
+ *                          copy of (inet_ntoa, dlerror, h_errno: per thread
+ *                          in glibc too; gethostbyname, getservbyname:
+ *                          shared in glibc, per thread here, which costs a
+ *                          few hundred bytes of TLS and removes a race);
  *   WASOCK_MUTEX(name)     defines a mutex guarding shared state (the pool
  *                          list), taken with WASOCK_LOCK / WASOCK_UNLOCK.
  *
