@@ -301,7 +301,8 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, view: impl CtxVi
         "sockopt_set",
         move |mut c: Caller<'_, T>, fd: i32, level: i32, name: i32, value: i32, value_len: i32| {
             served(&mut c, view, |mem, st| {
-                let sock = st.table.socket(fd)?;
+                let fds = st.table();
+                let sock = fds.socket(fd)?;
                 mem.range(value, u64::from(value_len as u32))?;
                 let value = mem.read_vec(value, (value_len as u32).min(MAX_VALUE))?;
                 let opt = t.lookup(sock, level as u32, name as u32, false)?;
@@ -314,7 +315,8 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, view: impl CtxVi
         "sockopt_get",
         move |mut c: Caller<'_, T>, fd: i32, level: i32, name: i32, buf: i32, buf_len: i32, ret_len: i32| {
             served(&mut c, view, |mem, st| {
-                let sock = st.table.socket(fd)?;
+                let fds = st.table();
+                let sock = fds.socket(fd)?;
                 mem.range(buf, u64::from(buf_len as u32))?;
                 mem.range(ret_len, 4)?;
                 let opt = table.lookup(sock, level as u32, name as u32, true)?;
