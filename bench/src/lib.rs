@@ -128,7 +128,8 @@ impl Workload {
     pub fn service(self) -> Service {
         match self {
             Workload::TcpConnect => Service::Close,
-            Workload::UdpRoundTrip | Workload::UdpBatch => Service::Udp,
+            Workload::UdpRoundTrip => Service::Udp,
+            Workload::UdpBatch => Service::UdpBatch,
             _ => Service::Echo,
         }
     }
@@ -152,7 +153,7 @@ impl fmt::Display for Workload {
     }
 }
 
-/// The peer's three services.
+/// The peer's four services.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     /// TCP: echoes every byte back.
@@ -161,6 +162,8 @@ pub enum Service {
     Close,
     /// UDP: echoes every datagram to its sender.
     Udp,
+    /// UDP: the same, a batch at a time (recvmmsg, then sendmmsg of what came).
+    UdpBatch,
 }
 
 /// The result line for one run of a client workload.

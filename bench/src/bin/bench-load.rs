@@ -8,23 +8,19 @@
 //!
 //! Every request is `Connection: close` and read to the server's EOF; the
 //! status must be 200 and the body BYTES long. `echo` opens all CONNS
-//! connections first, then each of a few threads writes 64 B on each of its
-//! connections and reads every echo back, round after round, so every
-//! connection always has one message in flight. Only the loop is timed;
+//! connections first, then writes 64 B on each and, whenever an echo is
+//! complete, the next 64 B on that connection, so every connection always
+//! has one message in flight (one thread, epoll). Only the loop is timed;
 //! prints the `RESULT` line `bench-run` parses.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
-use std::sync::{Arc, Barrier};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use wasock_bench::{named_result_line, MESSAGE};
 
 const USAGE: &str = "usage: bench-load http_conn|http_get HOST:PORT PATH BYTES N | echo HOST:PORT CONNS ROUNDS";
-/// Threads that drive the echo connections (the server runs on one CPU).
-const ECHO_THREADS: usize = 4;
 /// No single read may wait longer than this: a stuck server fails the run.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -119,45 +115,118 @@ fn read_response(s: &mut TcpStream, buf: &mut [u8]) -> io::Result<u64> {
     Ok(body)
 }
 
-/// `conns` connections, `rounds` 64 B round trips on each, driven by
-/// [`ECHO_THREADS`] threads; returns the seconds from the first write to
-/// the last echo.
+/// `conns` connections, `rounds` 64 B round trips on each, driven by one
+/// thread with epoll: every connection has one message in flight from the
+/// start; when its echo is complete the next goes out. One thread and
+/// non-blocking sockets, so the generator itself sleeps only when no echo is
+/// ready (a thread per group of blocking sockets would context-switch on
+/// almost every read and swamp the server's share of the one CPU).
+/// Returns the seconds from the first write to the last echo.
 fn echo(addr: SocketAddr, conns: usize, rounds: u64) -> io::Result<f64> {
-    let threads = ECHO_THREADS.min(conns);
-    let mut groups: Vec<Vec<TcpStream>> = (0..threads).map(|_| Vec::new()).collect();
-    for i in 0..conns {
-        groups[i % threads].push(connect(addr)?);
+    let mut streams = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        let s = connect(addr)?;
+        s.set_nonblocking(true)?;
+        streams.push(s);
     }
-    // Everyone connected and waiting: the clock starts when all start.
-    let barrier = Arc::new(Barrier::new(threads + 1));
-    let workers: Vec<_> = groups
-        .into_iter()
-        .map(|mut group| {
-            let barrier = Arc::clone(&barrier);
-            thread::spawn(move || -> io::Result<()> {
-                barrier.wait();
-                let mut msg = [0u8; MESSAGE];
-                let mut back = [0u8; MESSAGE];
-                for r in 0..rounds {
-                    msg[0] = r as u8;
-                    for s in &mut group {
-                        s.write_all(&msg)?;
-                    }
-                    for s in &mut group {
-                        s.read_exact(&mut back)?;
-                        if back[0] != msg[0] {
-                            return Err(bad("echo out of step".into()));
-                        }
-                    }
-                }
-                Ok(())
-            })
-        })
-        .collect();
-    barrier.wait();
+    let ep = epoll::Epoll::new()?;
+    for (i, s) in streams.iter().enumerate() {
+        ep.add(s, i as u64)?;
+    }
+    // Per connection: the current echo, its bytes received, round trips done.
+    let mut back = vec![[0u8; MESSAGE]; conns];
+    let mut got = vec![0usize; conns];
+    let mut done = vec![0u64; conns];
+    let mut left = conns;
+    let mut msg = [0u8; MESSAGE];
     let start = Instant::now();
-    for w in workers {
-        w.join().map_err(|_| bad("an echo thread panicked".into()))??;
+    for s in &mut streams {
+        s.write_all(&msg)?;
+    }
+    let mut ready = Vec::new();
+    while left > 0 {
+        ep.wait(&mut ready, READ_TIMEOUT)?;
+        if ready.is_empty() {
+            return Err(bad(format!("no echo for {} s", READ_TIMEOUT.as_secs())));
+        }
+        for &i in &ready {
+            let i = i as usize;
+            let s = &mut streams[i];
+            match s.read(&mut back[i][got[i]..]) {
+                Ok(0) => return Err(bad("the server closed a connection".into())),
+                Ok(n) => got[i] += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Err(e),
+            }
+            if got[i] < MESSAGE {
+                continue;
+            }
+            if back[i][0] != done[i] as u8 {
+                return Err(bad("echo out of step".into()));
+            }
+            got[i] = 0;
+            done[i] += 1;
+            if done[i] == rounds {
+                left -= 1;
+            } else {
+                msg[0] = done[i] as u8;
+                // 64 B into an empty socket buffer: never short.
+                s.write_all(&msg)?;
+            }
+        }
     }
     Ok(start.elapsed().as_secs_f64())
+}
+
+mod epoll {
+    //! A level-triggered epoll set (std has none): just what `echo` needs.
+
+    use std::io;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::time::Duration;
+
+    pub struct Epoll(OwnedFd);
+
+    impl Epoll {
+        pub fn new() -> io::Result<Epoll> {
+            // SAFETY: no pointers; a new fd or -1.
+            let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // SAFETY: fd is a new descriptor nobody else owns.
+            Ok(Epoll(unsafe { OwnedFd::from_raw_fd(fd) }))
+        }
+
+        /// Watches `s` for reading; its events carry `token`.
+        pub fn add(&self, s: &impl AsRawFd, token: u64) -> io::Result<()> {
+            let mut ev = libc::epoll_event { events: libc::EPOLLIN as u32, u64: token };
+            // SAFETY: ev lives across the call.
+            if unsafe { libc::epoll_ctl(self.0.as_raw_fd(), libc::EPOLL_CTL_ADD, s.as_raw_fd(), &mut ev) } < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        }
+
+        /// Waits up to `timeout` for readable sockets; their tokens go to `ready`.
+        pub fn wait(&self, ready: &mut Vec<u64>, timeout: Duration) -> io::Result<()> {
+            let mut evs = [libc::epoll_event { events: 0, u64: 0 }; 256];
+            ready.clear();
+            loop {
+                // SAFETY: evs has room for the 256 events asked for.
+                let n = unsafe {
+                    libc::epoll_wait(self.0.as_raw_fd(), evs.as_mut_ptr(), evs.len() as i32, timeout.as_millis() as i32)
+                };
+                if n < 0 {
+                    let e = io::Error::last_os_error();
+                    if e.kind() == io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    return Err(e);
+                }
+                ready.extend(evs[..n as usize].iter().map(|e| e.u64));
+                return Ok(());
+            }
+        }
+    }
 }

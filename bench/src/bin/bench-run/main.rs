@@ -259,8 +259,8 @@ fn run(mut cfg: Config) -> Result<(), String> {
     };
     let peer = peer::start_peer(cfg)?;
     println!(
-        "wasock bench: {pinning}; median of {} runs per cell; peer on 127.0.0.1 echo={} close={} udp={}",
-        cfg.runs, peer.ports.echo, peer.ports.close, peer.ports.udp
+        "wasock bench: {pinning}; median of {} runs per cell; peer on 127.0.0.1 echo={} close={} udp={} udpb={}",
+        cfg.runs, peer.ports.echo, peer.ports.close, peer.ports.udp, peer.ports.udp_batch
     );
     let server_ports = proc::Ports::from(peer.ports.highest() + 1);
 

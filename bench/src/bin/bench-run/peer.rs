@@ -16,6 +16,7 @@ pub struct PeerPorts {
     pub echo: u16,
     pub close: u16,
     pub udp: u16,
+    pub udp_batch: u16,
 }
 
 impl PeerPorts {
@@ -24,15 +25,16 @@ impl PeerPorts {
             Service::Echo => self.echo,
             Service::Close => self.close,
             Service::Udp => self.udp,
+            Service::UdpBatch => self.udp_batch,
         }
     }
 
     pub fn lowest(&self) -> u16 {
-        self.echo.min(self.close).min(self.udp)
+        self.echo.min(self.close).min(self.udp).min(self.udp_batch)
     }
 
     pub fn highest(&self) -> u16 {
-        self.echo.max(self.close).max(self.udp)
+        self.echo.max(self.close).max(self.udp).max(self.udp_batch)
     }
 }
 
@@ -85,8 +87,8 @@ pub fn start_peer(cfg: &Config) -> Result<Peer, String> {
     let port = |key: &str| -> Option<u16> {
         line.split_whitespace().find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
     };
-    let ports = match (port("echo"), port("close"), port("udp")) {
-        (Some(echo), Some(close), Some(udp)) => PeerPorts { echo, close, udp },
+    let ports = match (port("echo"), port("close"), port("udp"), port("udpb")) {
+        (Some(echo), Some(close), Some(udp), Some(udp_batch)) => PeerPorts { echo, close, udp, udp_batch },
         _ => {
             let _ = child.kill();
             let _ = child.wait();
