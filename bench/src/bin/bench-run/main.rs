@@ -294,7 +294,7 @@ fn run(mut cfg: Config) -> Result<(), String> {
         }
     });
     family(&["echo_500"], cfg.c_program("echo_server"), &mut |p, rows| {
-        rows.push(servers::echo(
+        rows.extend(servers::echo(
             cfg,
             &server_ports,
             p,
@@ -305,7 +305,15 @@ fn run(mut cfg: Config) -> Result<(), String> {
         ))
     });
     family(&["tokio_echo"], cfg.rust_program("bench-tokio-echo"), &mut |p, rows| {
-        rows.push(servers::echo(cfg, &server_ports, p, "tokio_echo", 50, 400, "tokio echo server, 50 busy connections"))
+        rows.extend(servers::echo(
+            cfg,
+            &server_ports,
+            p,
+            "tokio_echo",
+            50,
+            400,
+            "tokio echo server, 50 busy connections",
+        ))
     });
     family(&["tokio_idle"], cfg.rust_program("bench-tokio-echo"), &mut |p, rows| {
         rows.push(servers::tokio_idle(cfg, &server_ports, p))

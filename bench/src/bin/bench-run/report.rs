@@ -58,7 +58,8 @@ pub fn console_table(rows: &[Row]) -> String {
             r.target_text().replace('≥', ">=").replace('≤', "<="),
         ]);
     }
-    let widths: Vec<usize> = (0..7).map(|i| lines.iter().map(|l| l[i].len()).max().unwrap_or(0)).collect();
+    // In characters, as `format!` pads ("µs" is one column, two bytes).
+    let widths: Vec<usize> = (0..7).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
     let mut s = String::new();
     for l in &lines {
         let cells: Vec<String> = l

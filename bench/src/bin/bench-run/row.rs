@@ -123,10 +123,31 @@ impl Row {
         }
     }
 
+    fn cell(&mut self, side: Side) -> &mut Cell {
+        if side == Side::Native {
+            &mut self.native
+        } else {
+            &mut self.guest
+        }
+    }
+
     /// Warm-up runs (unmeasured), then `cfg.runs` runs per side, alternating
     /// which side goes first so a drift in the machine's speed does not
     /// always favour the same side. `run` makes one run and returns its figure.
     pub fn measure(&mut self, cfg: &Config, warmup: usize, mut run: impl FnMut(Side) -> Result<f64, String>) {
+        self.measure_with(None, cfg, warmup, |side| run(side).map(|v| (v, 0.0)));
+    }
+
+    /// [`measure`](Row::measure) for runs that yield two figures: the
+    /// second goes to `also` (a row of its own, e.g. the server's CPU per
+    /// operation in the same runs).
+    pub fn measure_with(
+        &mut self,
+        mut also: Option<&mut Row>,
+        cfg: &Config,
+        warmup: usize,
+        mut run: impl FnMut(Side) -> Result<(f64, f64), String>,
+    ) {
         for _ in 0..warmup {
             for side in [Side::Native, Side::Guest] {
                 let _ = run(side);
@@ -135,12 +156,19 @@ impl Row {
         for rep in 0..cfg.runs {
             let order = if rep % 2 == 0 { [Side::Native, Side::Guest] } else { [Side::Guest, Side::Native] };
             for side in order {
-                let cell = if side == Side::Native { &mut self.native } else { &mut self.guest };
                 match run(side) {
-                    Ok(v) => cell.values.push(v),
+                    Ok((v, second)) => {
+                        self.cell(side).values.push(v);
+                        if let Some(a) = also.as_deref_mut() {
+                            a.cell(side).values.push(second);
+                        }
+                    }
                     Err(why) => {
                         eprintln!("  {} {} {side:?} run {} failed: {why}", self.lang, self.name, rep + 1);
-                        cell.errors.push(why);
+                        if let Some(a) = also.as_deref_mut() {
+                            a.cell(side).errors.push(why.clone());
+                        }
+                        self.cell(side).errors.push(why);
                     }
                 }
             }

@@ -74,13 +74,36 @@ fn with_server<T>(
     body(&server, port).map_err(|e| format!("{e} (server: {})", server.why()))
 }
 
-/// One pinned `bench-load` run; returns its figure.
-fn load(cfg: &Config, args: &[String]) -> Result<f64, String> {
-    let mut argv = pin(cfg);
-    argv.push(cfg.load.display().to_string());
-    argv.extend(args.iter().cloned());
-    let out = run_bounded(&argv, cfg.timeout);
-    parse_result(&out.stdout).filter(|_| out.ok).map(|r| r.value).ok_or_else(|| out.why("no RESULT line"))
+/// One pinned `bench-load` run against a fresh server, `args(port)` its
+/// arguments. Returns the load's figure and the server's CPU time per
+/// operation in µs (its threads' schedstat time on CPU over the load run).
+fn load(
+    cfg: &Config,
+    ports: &Ports,
+    prog: &Program,
+    side: Side,
+    dir: Option<&Path>,
+    args: impl FnOnce(u16) -> Vec<String>,
+) -> Result<(f64, f64), String> {
+    with_server(cfg, ports, prog, side, dir, |srv, port| {
+        let mut argv = pin(cfg);
+        argv.push(cfg.load.display().to_string());
+        argv.extend(args(port));
+        let before = srv.cpu_ns()?;
+        let out = run_bounded(&argv, cfg.timeout);
+        let cpu = srv.cpu_ns()?.saturating_sub(before);
+        let r = parse_result(&out.stdout).filter(|_| out.ok).ok_or_else(|| out.why("no RESULT line"))?;
+        Ok((r.value, cpu as f64 / 1e3 / r.ops.max(1) as f64))
+    })
+}
+
+/// The row of the server's CPU per operation beside a throughput row: it
+/// has no target of its own (the aim is the throughput's), but it hardly
+/// moves when other processes share the CPU, which the throughput does.
+fn cpu_row(of: &Row, per: &'static str) -> Row {
+    Row::new(&format!("{}_cpu", of.name), of.lang, per, false)
+        .ops(of.ops)
+        .describe(&format!("{}: server CPU per operation", of.describe))
 }
 
 /// A temp directory with the two files static_http serves; removed on drop.
@@ -108,8 +131,8 @@ impl Drop for Files {
 pub fn static_http(cfg: &Config, ports: &Ports, http: &Program, rows: &mut Vec<Row>) -> Result<(), String> {
     let files = Files::create()?;
     let cases = [
-        ("static_http_1k", "conn/s", SMALL_FILE, 2_000, "static HTTP/1.1, 1 KiB file, Connection: close"),
-        ("static_http_5m", "MB/s", LARGE_FILE, 40, "static HTTP/1.1, 5 MB file downloads"),
+        ("static_http_1k", "conn/s", SMALL_FILE, 4_000, "static HTTP/1.1, 1 KiB file, Connection: close"),
+        ("static_http_5m", "MB/s", LARGE_FILE, 150, "static HTTP/1.1, 5 MB file downloads"),
     ];
     for (name, unit, (path, size), n, describe) in cases {
         if !cfg.wants(name) {
@@ -118,27 +141,38 @@ pub fn static_http(cfg: &Config, ports: &Ports, http: &Program, rows: &mut Vec<R
         let n = scaled(cfg, n);
         let mut row = Row::new(name, http.lang, unit, true).target(Target::Ratio(0.90)).ops(n).describe(describe);
         let kind = if unit == "conn/s" { "http_conn" } else { "http_get" };
-        row.measure(cfg, cfg.warmup, |side| {
-            with_server(cfg, ports, http, side, Some(&files.0), |_, port| {
-                load(cfg, &[kind.into(), format!("127.0.0.1:{port}"), path.into(), size.to_string(), n.to_string()])
+        let mut cpu = cpu_row(&row, if unit == "conn/s" { "CPU µs/conn" } else { "CPU µs/file" });
+        row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
+            load(cfg, ports, http, side, Some(&files.0), |port| {
+                vec![kind.into(), format!("127.0.0.1:{port}"), path.into(), size.to_string(), n.to_string()]
             })
         });
-        rows.push(row);
+        rows.extend([row, cpu]);
     }
     Ok(())
 }
 
-/// An echo server driven by `conns` connections, `rounds` round trips each.
-pub fn echo(cfg: &Config, ports: &Ports, server: &Program, name: &str, conns: u64, rounds: u64, describe: &str) -> Row {
+/// An echo server driven by `conns` connections, `rounds` round trips
+/// each: its round trips/s row and its CPU per round trip row.
+pub fn echo(
+    cfg: &Config,
+    ports: &Ports,
+    server: &Program,
+    name: &str,
+    conns: u64,
+    rounds: u64,
+    describe: &str,
+) -> [Row; 2] {
     let rounds = scaled(cfg, rounds);
     let mut row =
         Row::new(name, server.lang, "rt/s", true).target(Target::Ratio(0.90)).ops(conns * rounds).describe(describe);
-    row.measure(cfg, cfg.warmup, |side| {
-        with_server(cfg, ports, server, side, None, |_, port| {
-            load(cfg, &["echo".into(), format!("127.0.0.1:{port}"), conns.to_string(), rounds.to_string()])
+    let mut cpu = cpu_row(&row, "CPU µs/rt");
+    row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
+        load(cfg, ports, server, side, None, |port| {
+            vec!["echo".into(), format!("127.0.0.1:{port}"), conns.to_string(), rounds.to_string()]
         })
     });
-    row
+    [row, cpu]
 }
 
 /// tokio_idle: the server's CPU milliseconds per second while it holds
