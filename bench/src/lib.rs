@@ -233,6 +233,7 @@ mod tests {
     fn values() {
         assert_eq!(Workload::TcpBulk.value(4096, 1.0), 256.0);
         assert_eq!(Workload::HostCall.value(1_000_000, 0.5), 500.0);
+        assert_eq!(Workload::UdpBatch.value(1_000, 0.5), 64_000.0);
     }
 
     #[test]

@@ -128,6 +128,11 @@ impl Program {
 }
 
 fn parse_args() -> Result<Config, String> {
+    parse(std::env::args().skip(1))
+}
+
+/// The options after the program name.
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let mut c = Config {
         wasock: "target/release/wasock".into(),
         peer: "target/bench/release/bench-peer".into(),
@@ -152,7 +157,6 @@ fn parse_args() -> Result<Config, String> {
         out: Some("bench/results.md".into()),
         findings: "bench/findings.md".into(),
     };
-    let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
@@ -355,4 +359,25 @@ fn run(mut cfg: Config) -> Result<(), String> {
         return Err("some cells failed (see above)".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn only(names: &[&str]) -> Config {
+        parse(["--only".to_string(), names.join(",")].into_iter()).unwrap()
+    }
+
+    #[test]
+    fn only_selects_by_name_or_family() {
+        let c = only(&["startup", "udp_rr"]);
+        assert!(c.wants("startup_cold") && c.wants("startup_cached") && c.wants("udp_rr"));
+        // A family prefix needs the underscore: udp_rr does not select udp_batch.
+        assert!(!c.wants("udp_batch") && !c.wants("static_http_1k"));
+        assert!(only(&["static_http_1k"]).wants("static_http_1k"));
+        assert!(!only(&["static_http_1k"]).wants("static_http_5m"));
+        assert!(parse(["--only".to_string(), "nonesuch".to_string()].into_iter()).is_err());
+        assert!(parse(std::iter::empty()).unwrap().wants("tokio_idle"));
+    }
 }

@@ -175,3 +175,35 @@ impl Row {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(higher_is_better: bool, native: &[f64], guest: &[f64], target: Target) -> Row {
+        let mut r = Row::new("w", "C", "u", higher_is_better).target(target);
+        r.native.values = native.to_vec();
+        r.guest.values = guest.to_vec();
+        r
+    }
+
+    #[test]
+    fn ratios_follow_the_unit_direction() {
+        assert_eq!(row(true, &[100.0], &[80.0], Target::None).ratio(), Some(0.8));
+        assert_eq!(row(false, &[2.0], &[4.0], Target::None).ratio(), Some(0.5));
+        // An idle CPU figure of zero has no ratio, and is not a failure.
+        let idle = row(false, &[0.0], &[0.0], Target::GuestAtMost(1.0, "about zero"));
+        assert_eq!(idle.ratio(), None);
+        assert!(!idle.failed() && !idle.short());
+    }
+
+    #[test]
+    fn targets() {
+        assert!(row(true, &[100.0], &[80.0], Target::Ratio(0.9)).short());
+        assert!(!row(true, &[100.0], &[95.0], Target::Ratio(0.9)).short());
+        assert!(row(false, &[2.0], &[14.0], Target::GuestAtMost(13.6, "")).short());
+        assert!(!row(false, &[2.0], &[6.0], Target::GuestAtMost(13.6, "")).short());
+        let failed = row(true, &[100.0], &[], Target::Ratio(0.9));
+        assert!(failed.failed() && !failed.short());
+    }
+}
