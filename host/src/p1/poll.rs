@@ -162,10 +162,27 @@ fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
     flags
 }
 
+/// A read event's `nbytes`. Counting the queued bytes is one more system
+/// call (`FIONREAD`) per ready socket, and event loops polling hundreds of
+/// sockets never read the count, so it is exact only when the call waits
+/// on a single socket for reading (what the C library's
+/// `ioctl(FIONREAD)` makes, and a one-socket wait); otherwise it is 1 for a
+/// readable socket (at least a byte, or the end of the stream), as
+/// wasmtime-wasi reports streams it cannot measure, and 0 for one that is
+/// not readable.
+fn read_nbytes(s: &SocketSub, revents: libc::c_short, exact: bool) -> u64 {
+    if exact {
+        crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64
+    } else {
+        u64::from(revents & libc::POLLIN != 0)
+    }
+}
+
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
 /// Only a read subscription asks for `POLLRDHUP`: on a write one it would
 /// wake a socket that cannot take data.
 fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Ready>, Errno> {
+    let exact = subs.iter().filter(|s| !s.write).count() == 1;
     let mut fds: Vec<libc::pollfd> = subs
         .iter()
         .map(|s| libc::pollfd {
@@ -188,7 +205,7 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Rea
                 userdata: s.userdata,
                 error: if nval { Errno::BADF } else { Errno::SUCCESS },
                 kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
-                nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
+                nbytes: if s.write { 0 } else { read_nbytes(s, p.revents, exact) },
                 flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
             };
             Ready { event, socket: Some(i) }
