@@ -28,7 +28,9 @@ setup:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@rustup target list --installed | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
-	@sdk/setup-threads.sh $(BUILD)/trixie-wasi-libc
+	@rustup target list --installed | grep -qx wasm32-wasip1-threads || rustup target add wasm32-wasip1-threads
+	@sdk/fetch-trixie-wasi-libc.sh $(BUILD)/trixie-wasi-libc || \
+	  echo "setup: *** Debian trixie's wasi-libc headers could not be fetched: the threads SDK (wasock-cc -pthread) is skipped ***" >&2
 
 # --- the host ----------------------------------------------------------------
 
@@ -48,10 +50,13 @@ include sdk/sdk.mk
 # --- Rust guests -------------------------------------------------------------
 
 # Built from rust-tests/, so cargo reads rust-tests/.cargo/config.toml (tokio_unstable).
+# The programs that need threads (rust-tests/threads, named thread_*) are
+# built for wasm32-wasip1-threads alone and copied beside the others.
 rust-guests: setup
 	cd rust-tests && $(CARGO) build --target wasm32-wasip1 --target-dir $(GUEST_TARGET_DIR)
+	cd rust-tests && $(CARGO) build -p wasock-thread-tests --target wasm32-wasip1-threads --target-dir $(GUEST_TARGET_DIR)
 	@mkdir -p $(BUILD)/rust-tests
-	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
+	@for f in $(GUEST_TARGET_DIR)/wasm32-wasip1{,-threads}/debug/*.wasm; do cp -f "$$f" $(BUILD)/rust-tests/; done
 
 guests: rust-guests c-guests
 

@@ -20,10 +20,12 @@ bench: bench-build
 	$(BENCH_TARGET_DIR)/release/bench-run \
 	  --wasock $(TARGET_DIR)/release/wasock \
 	  --peer $(BENCH_TARGET_DIR)/release/bench-peer \
+	  --load $(BENCH_TARGET_DIR)/release/bench-load \
 	  --rust-native $(BENCH_TARGET_DIR)/release/bench-client \
 	  --rust-wasm $(BENCH_TARGET_DIR)/wasm32-wasip1/release/bench-client.wasm \
 	  --c-native $(BENCH_OUT)/client \
 	  --c-wasm $(BENCH_OUT)/client.wasm \
+	  --rust-dir $(BENCH_TARGET_DIR) --c-dir $(BENCH_OUT) \
 	  --out bench/results.md --findings bench/findings.md $(BENCH_ARGS)
 
 bench-build: bench-host bench-rust bench-c
@@ -31,16 +33,31 @@ bench-build: bench-host bench-rust bench-c
 bench-host:
 	$(CARGO) build --release -p wasock-host
 
+# tokio's `net` on wasm32-wasip1 needs `--cfg tokio_unstable`. Cargo reads
+# .cargo/config.toml from the current directory (the repository root here),
+# not from bench/, so the flag is given on the command line, for the wasm
+# target only.
+BENCH_WASM_RUSTFLAGS := --config 'target.wasm32-wasip1.rustflags=["--cfg","tokio_unstable"]'
+
 bench-rust: setup
-	$(BENCH_CARGO) --bin bench-client --bin bench-peer --bin bench-run
-	$(BENCH_CARGO) --target wasm32-wasip1 --bin bench-client
+	$(BENCH_CARGO) --bin bench-client --bin bench-peer --bin bench-run --bin bench-load \
+	  --bin bench-startup --bin bench-tokio-echo
+	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1 \
+	  --bin bench-client --bin bench-startup --bin bench-tokio-echo
+
+# The C client, the servers and the start-up program, each with gcc and with
+# wasock-cc (bench/c/*.c but the shared header).
+BENCH_C_PROGRAMS := client http_server echo_server startup
 
 bench-c: sdk
 	@mkdir -p $(BENCH_OUT)
-	gcc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client bench/c/client.c
-	@if [ -x $(BUILD)/bin/wasock-cc ]; then \
-	  echo "$(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client.wasm bench/c/client.c"; \
-	  $(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/client.wasm bench/c/client.c; \
-	else \
-	  echo "bench: $(BUILD)/bin/wasock-cc is missing: the C guest is skipped"; rm -f $(BENCH_OUT)/client.wasm; \
-	fi
+	@for p in $(BENCH_C_PROGRAMS); do \
+	  echo "gcc $(BENCH_CFLAGS) -o $(BENCH_OUT)/$$p bench/c/$$p.c"; \
+	  gcc $(BENCH_CFLAGS) -o $(BENCH_OUT)/$$p bench/c/$$p.c || exit 1; \
+	  if [ -x $(BUILD)/bin/wasock-cc ]; then \
+	    echo "$(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/$$p.wasm bench/c/$$p.c"; \
+	    $(BUILD)/bin/wasock-cc $(BENCH_CFLAGS) -o $(BENCH_OUT)/$$p.wasm bench/c/$$p.c || exit 1; \
+	  else \
+	    echo "bench: $(BUILD)/bin/wasock-cc is missing: the C guest $$p is skipped"; rm -f $(BENCH_OUT)/$$p.wasm; \
+	  fi; \
+	done

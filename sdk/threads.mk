@@ -2,7 +2,7 @@
 # docs/porting.md, "Threads".
 #
 # It targets wasm32-wasi-threads with pieces from two registries, which
-# `make setup` installs (sdk/setup-threads.sh):
+# `make setup` installs (the rustup target, and sdk/fetch-trixie-wasi-libc.sh):
 #   - libc.a and crt1-*.o of the rustup target wasm32-wasip1-threads: the
 #     only threads-built wasi-libc reachable here (pthread_create,
 #     wasi_thread_start, __wasi_thread_spawn);

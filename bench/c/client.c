@@ -11,6 +11,7 @@
  *
  * Only the loop is timed (CLOCK_MONOTONIC); every loop is bounded by OPS.
  */
+#define _GNU_SOURCE /* sendmmsg, recvmmsg */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -28,6 +29,7 @@
 #define MESSAGE 64
 #define UDP_TIMEOUT_MS 500
 #define UDP_MAX_LOST 20
+#define UDP_BATCH 32
 
 static const char *workload;
 
@@ -160,9 +162,9 @@ static double tcp_conn(const struct sockaddr_in *to, unsigned long ops) {
     return now() - start;
 }
 
-/* 64-byte datagram round trips on a connected UDP socket. */
-static double udp_rr(const struct sockaddr_in *to, unsigned long ops) {
-    unsigned char msg[MESSAGE] = {0}, back[MESSAGE];
+/* A UDP socket bound to 127.0.0.1:0, connected to `to`, with receives
+ * timing out after UDP_TIMEOUT_MS (then the datagram counts as lost). */
+static int udp_connect(const struct sockaddr_in *to) {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0)
         die("socket");
@@ -177,6 +179,13 @@ static double udp_rr(const struct sockaddr_in *to, unsigned long ops) {
     struct timeval tv = {0, UDP_TIMEOUT_MS * 1000};
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
         die("setsockopt(SO_RCVTIMEO)");
+    return fd;
+}
+
+/* 64-byte datagram round trips on a connected UDP socket. */
+static double udp_rr(const struct sockaddr_in *to, unsigned long ops) {
+    unsigned char msg[MESSAGE] = {0}, back[MESSAGE];
+    int fd = udp_connect(to);
     unsigned long lost = 0;
     double start = now();
     for (unsigned long i = 0; i < ops; i++) {
@@ -200,6 +209,77 @@ static double udp_rr(const struct sockaddr_in *to, unsigned long ops) {
     double secs = now() - start;
     if (lost > 0)
         fprintf(stderr, "client udp_rr: %lu datagrams resent\n", lost);
+    close(fd);
+    return secs;
+}
+
+/* Sends datagrams [from, UDP_BATCH) of msgs with sendmmsg until all are out. */
+static void send_batch(int fd, struct mmsghdr *msgs, unsigned from) {
+    while (from < UDP_BATCH) {
+        int n = sendmmsg(fd, msgs + from, UDP_BATCH - from, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            die("sendmmsg");
+        from += (unsigned)n;
+    }
+}
+
+/* OPS batches of UDP_BATCH 64-byte datagrams: one sendmmsg for the batch,
+ * then recvmmsg (MSG_WAITFORONE) until every echo of the batch is back.
+ * Each datagram carries its batch number and index, so a late echo of a
+ * resent batch is recognised and dropped. After UDP_TIMEOUT_MS with echoes
+ * missing the whole batch is sent again, at most UDP_MAX_LOST times a run. */
+static double udp_batch(const struct sockaddr_in *to, unsigned long ops) {
+    static unsigned char out[UDP_BATCH][MESSAGE], back[UDP_BATCH][MESSAGE];
+    struct iovec out_iov[UDP_BATCH], back_iov[UDP_BATCH];
+    struct mmsghdr out_msgs[UDP_BATCH], back_msgs[UDP_BATCH];
+    memset(out_msgs, 0, sizeof out_msgs);
+    memset(back_msgs, 0, sizeof back_msgs);
+    for (unsigned k = 0; k < UDP_BATCH; k++) {
+        out_iov[k] = (struct iovec){out[k], MESSAGE};
+        back_iov[k] = (struct iovec){back[k], MESSAGE};
+        out_msgs[k].msg_hdr.msg_iov = &out_iov[k];
+        out_msgs[k].msg_hdr.msg_iovlen = 1;
+        back_msgs[k].msg_hdr.msg_iov = &back_iov[k];
+        back_msgs[k].msg_hdr.msg_iovlen = 1;
+    }
+    int fd = udp_connect(to);
+    unsigned long lost = 0;
+    double start = now();
+    for (unsigned long b = 0; b < ops; b++) {
+        for (unsigned k = 0; k < UDP_BATCH; k++) {
+            memcpy(out[k], &b, sizeof b);
+            out[k][sizeof b] = (unsigned char)k;
+        }
+        send_batch(fd, out_msgs, 0);
+        uint32_t seen = 0; /* bit k: datagram k of this batch is back */
+        unsigned got = 0;
+        while (got < UDP_BATCH) {
+            int n = recvmmsg(fd, back_msgs, UDP_BATCH - got, MSG_WAITFORONE, NULL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK)
+                    die("recvmmsg");
+                if (++lost > UDP_MAX_LOST)
+                    fail("too many batches lost");
+                send_batch(fd, out_msgs, 0);
+                continue;
+            }
+            for (int m = 0; m < n; m++) {
+                unsigned k = back[m][sizeof b];
+                if (back_msgs[m].msg_len != MESSAGE || memcmp(back[m], &b, sizeof b) != 0 || k >= UDP_BATCH ||
+                    (seen & (1u << k)))
+                    continue; /* a late echo of a resent batch */
+                seen |= 1u << k;
+                got++;
+            }
+        }
+    }
+    double secs = now() - start;
+    if (lost > 0)
+        fprintf(stderr, "client udp_batch: %lu batches resent\n", lost);
     close(fd);
     return secs;
 }
@@ -235,10 +315,11 @@ static const struct {
     {"tcp_connect", "conn/s", 3000, tcp_conn},
     {"udp_rr", "rt/s", 20000, udp_rr},
     {"hostcall", "ns/call", 1000000, hostcall},
+    {"udp_batch", "dgram/s", 3000, udp_batch},
 };
 
 int main(int argc, char **argv) {
-    const char *usage = "usage: client tcp_bulk|tcp_pingpong|tcp_connect|udp_rr|hostcall A.B.C.D:PORT [OPS]\n";
+    const char *usage = "usage: client tcp_bulk|tcp_pingpong|tcp_connect|udp_rr|hostcall|udp_batch A.B.C.D:PORT [OPS]\n";
     if (argc < 3 || argc > 4) {
         fputs(usage, stderr);
         return 2;
@@ -282,6 +363,8 @@ int main(int argc, char **argv) {
         value = (double)ops * BULK_CHUNK / (1024.0 * 1024.0) / secs;
     else if (strcmp(workload, "hostcall") == 0)
         value = secs * 1e9 / (double)ops;
+    else if (strcmp(workload, "udp_batch") == 0)
+        value = (double)ops * UDP_BATCH / secs;
     else
         value = (double)ops / secs;
     printf("RESULT workload=%s ops=%lu secs=%.9f value=%.3f unit=%s\n", workload, ops, secs, value, workloads[w].unit);

@@ -8,7 +8,8 @@
 //! RESULT workload=tcp_pingpong ops=20000 secs=0.412345678 value=48503.1 unit=rt/s
 //! ```
 //!
-//! which `bench-run` parses with [`parse_result`].
+//! which `bench-run` parses with [`parse_result`]. The load generator
+//! `bench-load` prints the same line for the server workloads.
 
 use std::fmt;
 
@@ -25,11 +26,20 @@ pub enum Workload {
     UdpRoundTrip,
     /// The TCP_NODELAY getter on a connected socket.
     HostCall,
+    /// Batches of [`UDP_BATCH`] 64-byte datagrams with sendmmsg/recvmmsg
+    /// (the C client only: std has no batch calls).
+    UdpBatch,
 }
 
 /// Every workload, in table order.
-pub const WORKLOADS: [Workload; 5] =
-    [Workload::TcpBulk, Workload::TcpPingPong, Workload::TcpConnect, Workload::UdpRoundTrip, Workload::HostCall];
+pub const WORKLOADS: [Workload; 6] = [
+    Workload::TcpBulk,
+    Workload::TcpPingPong,
+    Workload::TcpConnect,
+    Workload::UdpRoundTrip,
+    Workload::HostCall,
+    Workload::UdpBatch,
+];
 
 /// Bytes per write (and per read-back) in the bulk workload.
 pub const BULK_CHUNK: usize = 64 * 1024;
@@ -39,6 +49,8 @@ pub const MESSAGE: usize = 64;
 pub const UDP_TIMEOUT_MS: u64 = 500;
 /// How many lost datagrams a UDP run tolerates before it gives up.
 pub const UDP_MAX_LOST: u64 = 20;
+/// Datagrams per sendmmsg/recvmmsg batch in `udp_batch`.
+pub const UDP_BATCH: u64 = 32;
 
 impl Workload {
     pub fn name(self) -> &'static str {
@@ -48,7 +60,13 @@ impl Workload {
             Workload::TcpConnect => "tcp_connect",
             Workload::UdpRoundTrip => "udp_rr",
             Workload::HostCall => "hostcall",
+            Workload::UdpBatch => "udp_batch",
         }
+    }
+
+    /// Whether the Rust client runs it (udp_batch is the C client's only).
+    pub fn in_rust_client(self) -> bool {
+        self != Workload::UdpBatch
     }
 
     pub fn from_name(name: &str) -> Option<Workload> {
@@ -64,6 +82,7 @@ impl Workload {
             Workload::TcpConnect => 3_000,
             Workload::UdpRoundTrip => 20_000,
             Workload::HostCall => 1_000_000,
+            Workload::UdpBatch => 3_000,
         }
     }
 
@@ -74,6 +93,7 @@ impl Workload {
             Workload::TcpPingPong | Workload::UdpRoundTrip => "rt/s",
             Workload::TcpConnect => "conn/s",
             Workload::HostCall => "ns/call",
+            Workload::UdpBatch => "dgram/s",
         }
     }
 
@@ -88,6 +108,7 @@ impl Workload {
         match self {
             Workload::TcpBulk => (ops * BULK_CHUNK as u64) as f64 / (1024.0 * 1024.0) / secs,
             Workload::HostCall => secs * 1e9 / ops.max(1) as f64,
+            Workload::UdpBatch => (ops * UDP_BATCH) as f64 / secs,
             _ => ops as f64 / secs,
         }
     }
@@ -98,6 +119,7 @@ impl Workload {
             Workload::TcpBulk => Some(0.95),
             Workload::TcpPingPong | Workload::UdpRoundTrip => Some(0.90),
             Workload::TcpConnect => Some(0.85),
+            Workload::UdpBatch => Some(0.95),
             Workload::HostCall => None,
         }
     }
@@ -107,6 +129,7 @@ impl Workload {
         match self {
             Workload::TcpConnect => Service::Close,
             Workload::UdpRoundTrip => Service::Udp,
+            Workload::UdpBatch => Service::UdpBatch,
             _ => Service::Echo,
         }
     }
@@ -119,6 +142,7 @@ impl Workload {
             Workload::TcpConnect => "TCP connect + server EOF + close",
             Workload::UdpRoundTrip => "UDP 64 B datagram round trips",
             Workload::HostCall => "host-call overhead: TCP_NODELAY getter",
+            Workload::UdpBatch => "UDP batches of 32 64 B datagrams, sendmmsg/recvmmsg",
         }
     }
 }
@@ -129,7 +153,7 @@ impl fmt::Display for Workload {
     }
 }
 
-/// The peer's three services.
+/// The peer's four services.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     /// TCP: echoes every byte back.
@@ -138,18 +162,18 @@ pub enum Service {
     Close,
     /// UDP: echoes every datagram to its sender.
     Udp,
+    /// UDP: the same, a batch at a time (recvmmsg, then sendmmsg of what came).
+    UdpBatch,
 }
 
-/// The result line for one run.
+/// The result line for one run of a client workload.
 pub fn result_line(w: Workload, ops: u64, secs: f64) -> String {
-    format!(
-        "RESULT workload={} ops={} secs={:.9} value={:.3} unit={}",
-        w.name(),
-        ops,
-        secs,
-        w.value(ops, secs),
-        w.unit()
-    )
+    named_result_line(w.name(), ops, secs, w.value(ops, secs), w.unit())
+}
+
+/// The result line for any workload (the load generator's too).
+pub fn named_result_line(workload: &str, ops: u64, secs: f64, value: f64, unit: &str) -> String {
+    format!("RESULT workload={workload} ops={ops} secs={secs:.9} value={value:.3} unit={unit}")
 }
 
 /// One parsed result line.
@@ -209,6 +233,7 @@ mod tests {
     fn values() {
         assert_eq!(Workload::TcpBulk.value(4096, 1.0), 256.0);
         assert_eq!(Workload::HostCall.value(1_000_000, 0.5), 500.0);
+        assert_eq!(Workload::UdpBatch.value(1_000, 0.5), 64_000.0);
     }
 
     #[test]

@@ -105,6 +105,26 @@
 //! over non-blocking and edge-triggered. tokio needs `--cfg tokio_unstable`
 //! on wasip1 and the `current_thread` runtime; see the `tokio` module.
 //!
+//! # Threads
+//!
+//! The crate builds unchanged for `wasm32-wasip1-threads`, whose modules a
+//! wasi-threads host runs with an OS thread per `std::thread`, all over one
+//! fd table. Every socket and [`Pool`] is `Send + Sync`, as std's sockets
+//! are, and `&TcpStream` reads and writes, so a connection can move to its
+//! own thread or be shared through an `Arc`:
+//!
+//! ```no_run
+//! let listener = wasock::net::TcpListener::bind("127.0.0.1:8080")?;
+//! for stream in listener.incoming() {
+//!     let stream = stream?;
+//!     std::thread::spawn(move || {
+//!         let (mut rd, mut wr) = (&stream, &stream);
+//!         std::io::copy(&mut rd, &mut wr) // echo until EOF
+//!     });
+//! }
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Errors are [`std::io::Error`]s with the [`ErrorKind`](std::io::ErrorKind)

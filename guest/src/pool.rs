@@ -7,11 +7,16 @@
 //! again (its fd must still be a pool of the same name) before each use, so
 //! a program that closes or renumbers pool fds is seen at once, while a
 //! connect costs two cheap host calls instead of a full scan.
+//!
+//! The memory is one per module, not per thread: on `wasm32-wasip1-threads`
+//! every thread shares the fd table, as in a POSIX process, so a pool found
+//! by one thread is the pool every other thread would find.
 
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::{Mutex, PoisonError};
 
 use crate::addr::{Family, RawAddr, SockType};
 use crate::error::Errno;
@@ -22,10 +27,9 @@ use crate::sys;
 const PRESTAT_POOL: u8 = 1;
 /// The name of the pool that rules given before any `--pool` form.
 const DEFAULT_NAME: &str = "default";
-thread_local! {
-    /// The default pool the last scan found; see the module docs.
-    static DEFAULT: std::cell::RefCell<Option<Pool>> = const { std::cell::RefCell::new(None) };
-}
+/// The default pool the last scan found; see the module docs. Held only to
+/// copy the value in or out, never across a host call.
+static DEFAULT: Mutex<Option<Pool>> = Mutex::new(None);
 
 /// Preopens start after stdin, stdout and stderr.
 const FIRST_PREOPEN: RawFd = 3;
@@ -96,11 +100,14 @@ impl Pool {
     /// ```
     #[allow(clippy::should_implement_trait)] // fallible; `Default` cannot be.
     pub fn default() -> io::Result<Pool> {
-        if let Some(p) = DEFAULT.with(|d| d.borrow().clone()).filter(Pool::still_granted) {
+        // A panic elsewhere while the lock was held cannot leave a torn
+        // value (it is only ever replaced whole), so poisoning is ignored.
+        let cached = DEFAULT.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(p) = cached.filter(Pool::still_granted) {
             return Ok(p);
         }
         let p = Pool::scan_default()?;
-        DEFAULT.with(|d| *d.borrow_mut() = Some(p.clone()));
+        *DEFAULT.lock().unwrap_or_else(PoisonError::into_inner) = Some(p.clone());
         Ok(p)
     }
 

@@ -35,7 +35,9 @@ pub(crate) fn finish_connect(sock: &Socket, addr: &SocketAddr) -> io::Result<()>
 }
 
 /// Resolves `addr` through `pool` (the default pool when `None`) into the
-/// pool used and the addresses to try, in order.
+/// pool used and the addresses to try, in order. (mio's `connect` takes one
+/// address, so only tokio's resolves.)
+#[cfg(feature = "tokio")]
 pub(crate) fn resolve<A: crate::net::ToSocketAddrs>(
     addr: A,
     pool: Option<&Pool>,

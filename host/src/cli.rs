@@ -82,6 +82,13 @@ pub fn command() -> Command {
                 .help_heading("Limits"),
         )
         .arg(
+            Arg::new("max-threads")
+                .long("max-threads")
+                .value_name("N")
+                .help("Threads a module built for threads may run at once besides the main one; past it thread creation fails with EAGAIN; 0 refuses such modules [default: 64]")
+                .help_heading("Limits"),
+        )
+        .arg(
             Arg::new("no-cache")
                 .long("no-cache")
                 .action(ArgAction::SetTrue)
@@ -191,6 +198,9 @@ pub fn run_config(m: &ArgMatches) -> Result<RunConfig, String> {
     if let Some(n) = m.get_one::<String>("max-sockets") {
         let n: usize = n.parse().map_err(|_| format!("--max-sockets `{n}`: expected a number"))?;
         limits.sockets = Some(n);
+    }
+    if let Some(n) = m.get_one::<String>("max-threads") {
+        limits.threads = n.parse().map_err(|_| format!("--max-threads `{n}`: expected a number"))?;
     }
     if let Some(text) = m.get_one::<String>("max-memory") {
         limits.memory =

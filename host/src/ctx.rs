@@ -36,13 +36,13 @@
 use crate::audit::{DecisionHook, Hooks};
 use crate::filter::PeerFilter;
 use crate::pool::Pool;
+use crate::process::{Guard, Process};
 use crate::table::{Entry, FdTable};
 use std::path::Path;
 use std::sync::Arc;
 use wasmtime::error::Context;
 use wasmtime::{Memory, SharedMemory};
 use wasmtime_wasi::cli::{StdinStream, StdoutStream};
-use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 /// One guest's wasock state: its fd table (sockets, pools and the fds
@@ -50,15 +50,12 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 /// pool decisions go. An embedder keeps it in its store's data and hands
 /// [`add_to_linker`](crate::add_to_linker) a way to reach it.
 ///
-/// Dropping it closes every socket the guest left open, without lingering
-/// (see [`FdTable::prepare_exit`]).
+/// Dropping the last context of a guest closes every socket it left open,
+/// without lingering (see [`FdTable::prepare_exit`]).
 pub struct WasockCtx {
-    /// wasmtime-wasi's preview-1 context: serves every fd that is not a socket or pool.
-    pub(crate) wasi: WasiP1Ctx,
-    /// The guest's fd table.
-    pub(crate) table: FdTable,
-    /// Where pool decisions are reported.
-    pub(crate) hooks: Arc<Hooks>,
+    /// The fd table and wasmtime-wasi's context (which serves every fd that
+    /// is not a socket or pool), shared by the guest's threads.
+    pub(crate) process: Process,
     /// The guest's exported memory, found on the first host call and kept,
     /// so that calls do not search the exports by name each time.
     pub(crate) memory: Option<GuestMem>,
@@ -72,14 +69,33 @@ impl WasockCtx {
     }
 
     /// How many socket numbers the guest holds now.
-    pub fn open_sockets(&self) -> usize {
-        self.table.open_sockets()
+    pub fn open_sockets(&mut self) -> usize {
+        self.process.table().open_sockets()
     }
-}
 
-impl Drop for WasockCtx {
-    fn drop(&mut self) {
-        self.table.prepare_exit();
+    /// A context for a new thread of the same guest: the same fd table and
+    /// wasmtime-wasi context (shared from now on), its own memory lookup.
+    pub fn for_new_thread(&mut self) -> WasockCtx {
+        WasockCtx { process: self.process.share(), memory: None }
+    }
+
+    /// Closes every socket the guest holds, without lingering, now: for a
+    /// guest ending while other threads may still hold the context (see
+    /// [`FdTable::prepare_exit`]).
+    pub fn prepare_exit(&mut self) {
+        self.process.table().prepare_exit();
+    }
+
+    /// The fd table (locked if the guest has threads).
+    #[inline]
+    pub(crate) fn table(&mut self) -> Guard<'_, FdTable> {
+        self.process.table()
+    }
+
+    /// Where pool decisions are reported.
+    #[inline]
+    pub(crate) fn hooks(&self) -> &Arc<Hooks> {
+        self.process.hooks()
     }
 }
 
@@ -208,7 +224,8 @@ impl WasockCtxBuilder {
         for pool in self.pools {
             table.insert(Entry::Pool(Arc::new(pool)));
         }
-        Ok(WasockCtx { wasi: self.wasi.build_p1(), table, hooks: Arc::new(Hooks::new(self.hooks)), memory: None })
+        let process = Process::new(self.wasi.build_p1(), table, Arc::new(Hooks::new(self.hooks)));
+        Ok(WasockCtx { process, memory: None })
     }
 }
 

@@ -35,6 +35,7 @@ mod linker;
 mod ops;
 mod p1;
 pub mod pool;
+mod process;
 mod resolve;
 pub mod runner;
 mod sock;
@@ -42,6 +43,7 @@ mod socket;
 pub mod spec;
 mod sys;
 mod table;
+pub mod threads;
 mod wasi_p1;
 
 pub use ctx::{CtxView, WasockCtx, WasockCtxBuilder};
@@ -63,10 +65,10 @@ pub mod testing {
     pub use crate::socket::{Kind, Socket};
     pub use crate::table::{Entry, FdTable};
 
-    /// The context's fd table, to set up states no guest call sequence
-    /// reaches quickly (sockets already open at known numbers).
-    pub fn table_mut(ctx: &mut crate::WasockCtx) -> &mut FdTable {
-        &mut ctx.table
+    /// Runs `f` on the context's fd table, to set up states no guest call
+    /// sequence reaches quickly (sockets already open at known numbers).
+    pub fn with_table<R>(ctx: &mut crate::WasockCtx, f: impl FnOnce(&mut FdTable) -> R) -> R {
+        f(&mut ctx.table())
     }
 
     /// Name lookup.

@@ -1,12 +1,11 @@
 //! `wasock`: the command-line host.
 
 use std::process::ExitCode;
-use wasock_host::audit::escape;
+use wasock_host::audit::escape_lines;
 use wasock_host::cli;
 use wasock_host::runner::{run, Exit};
 
-/// Exit status after a trap, as a native program that aborts.
-const TRAP_EXIT: u8 = 134;
+use wasock_host::runner::TRAP_EXIT;
 
 fn main() -> ExitCode {
     let matches = cli::command().get_matches();
@@ -27,7 +26,7 @@ fn main() -> ExitCode {
         Ok(Exit::Trap(msg)) => {
             // The trap's backtrace names the guest's functions: guest-controlled text.
             eprintln!("wasock: {} trapped: {}", cfg.module.display(), escape_lines(&msg));
-            ExitCode::from(TRAP_EXIT)
+            ExitCode::from(TRAP_EXIT as u8)
         }
         Err(e) => {
             // The module's own names (imports, exports) can be in the message.
@@ -46,11 +45,6 @@ fn compile(m: &clap::ArgMatches) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// Escapes each line of a multi-line message, keeping the line breaks.
-fn escape_lines(msg: &str) -> String {
-    msg.lines().map(escape).collect::<Vec<_>>().join("\n")
 }
 
 fn unreachable_subcommand() -> ! {

@@ -2,14 +2,15 @@
 //! ([`crate::WasockCtx`], [`crate::add_to_linker`]) with its own store type,
 //! logs and module cache.
 
-use crate::audit::{AuditFile, StderrLog};
+use crate::audit::{escape, escape_lines, AuditFile, StderrLog};
 use crate::cache::{self, ModuleCache};
 use crate::ctx::WasockCtx;
 use crate::pool::Pool;
+use crate::threads::{self, ThreadExit, Threads, DEFAULT_MAX_THREADS};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Config, Engine, ExternType, Linker, Module, SharedMemory, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::I32Exit;
 
 /// What `wasock run` was asked to do.
@@ -44,6 +45,9 @@ pub struct Limits {
     pub sockets: Option<usize>,
     /// Linear memory in bytes (`--max-memory`); growing past it fails as `memory.grow` does.
     pub memory: usize,
+    /// Threads running at once besides the main one (`--max-threads`); 0
+    /// refuses a module built for threads.
+    pub threads: usize,
 }
 
 impl Limits {
@@ -59,7 +63,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { sockets: None, memory: DEFAULT_MAX_MEMORY }
+        Limits { sockets: None, memory: DEFAULT_MAX_MEMORY, threads: DEFAULT_MAX_THREADS }
     }
 }
 
@@ -76,20 +80,111 @@ pub enum Exit {
     Trap(String),
 }
 
-/// What the command's store holds: the guest's wasock context and its
-/// memory limits.
+/// What the command's store holds (one store per guest thread): the
+/// thread's wasock context, its memory limits and the guest's thread
+/// support, if it uses threads.
 pub struct RunState {
-    /// The guest's context.
+    /// The thread's context.
     pub wasock: WasockCtx,
     /// `--max-memory` (wasmtime's `ResourceLimiter`).
     pub limits: StoreLimits,
+    /// Spawning threads (a module built for threads only).
+    pub threads: Option<Arc<Threads<RunState>>>,
+}
+
+/// The engine of every run: with wasm threads and shared memory, which
+/// modules built for threads need (and which cost the others nothing).
+pub fn engine() -> wasmtime::Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_threads(true).shared_memory(true);
+    Engine::new(&config)
 }
 
 /// A linker with every function a guest may import, over the command's store type.
 pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<RunState>> {
     let mut linker = Linker::new(engine);
     crate::add_to_linker(&mut linker, |s: &mut RunState| &mut s.wasock)?;
+    threads::add_to_linker(&mut linker, |s: &RunState| s.threads.as_ref(), |s: &mut RunState| &mut s.wasock)?;
     Ok(linker)
+}
+
+/// Thread support for a module built for threads: its shared memory in the
+/// linker, and a [`Threads`] whose exit handler ends the process the way
+/// `wasock` ends after the main thread (closing the logs first).
+fn thread_support(
+    store: &Store<RunState>,
+    module: &Module,
+    linker: &mut Linker<RunState>,
+    cfg: &RunConfig,
+    observers: &Observers,
+) -> wasmtime::Result<Option<Arc<Threads<RunState>>>> {
+    let engine = store.engine();
+    let shared = threads::shared_memory(engine, module, cfg.limits.memory)?;
+    if !threads::uses_threads(module) {
+        if let Some(m) = shared {
+            define_shared_memory(store, linker, module, m)?;
+        }
+        return Ok(None);
+    }
+    if cfg.limits.threads == 0 {
+        wasmtime::bail!(
+            "it uses threads (it imports `{}.{}`) but this run allows none (--max-threads 0)",
+            threads::SPAWN_MODULE,
+            threads::SPAWN_NAME
+        );
+    }
+    let Some(memory) = shared else {
+        wasmtime::bail!("it imports `{}.{}` but no shared memory", threads::SPAWN_MODULE, threads::SPAWN_NAME);
+    };
+    define_shared_memory(store, linker, module, memory)?;
+    let memory_limit = cfg.limits.memory;
+    let (log, audit, name) = (observers.log.clone(), observers.audit.clone(), cfg.module.display().to_string());
+    let t = Threads::new(
+        engine,
+        module,
+        cfg.limits.threads,
+        move |wasock, threads| RunState {
+            wasock,
+            limits: StoreLimitsBuilder::new().memory_size(memory_limit).build(),
+            threads: Some(threads),
+        },
+        |s: &mut RunState| &mut s.wasock,
+        move |exit| {
+            let code = match exit {
+                ThreadExit::Code(c) => c,
+                ThreadExit::Trap { tid, message } => {
+                    eprintln!("wasock: {} trapped in thread {tid}: {}", escape(&name), escape_lines(&message));
+                    TRAP_EXIT
+                }
+            };
+            log.close();
+            if let Some(a) = &audit {
+                a.close();
+            }
+            std::process::exit(code.clamp(0, 255));
+        },
+    );
+    t.set_linker(linker.clone());
+    Ok(Some(t))
+}
+
+/// Exit status after a trap, as a native program that aborts.
+pub const TRAP_EXIT: i32 = 134;
+
+/// Defines `memory` under the name the module imports its shared memory by
+/// (`env.memory` for wasi-threads modules). A shared memory belongs to the
+/// engine, not to `store`, so every thread's store can use the definition.
+fn define_shared_memory(
+    store: &Store<RunState>,
+    linker: &mut Linker<RunState>,
+    module: &Module,
+    memory: SharedMemory,
+) -> wasmtime::Result<()> {
+    let import = module.imports().find(|i| matches!(i.ty(), ExternType::Memory(m) if m.is_shared()));
+    if let Some(i) = import {
+        linker.define(store, i.module(), i.name(), memory)?;
+    }
+    Ok(())
 }
 
 /// The guest's context as the command line describes it.
@@ -165,20 +260,21 @@ fn load_module(engine: &Engine, cfg: &RunConfig) -> wasmtime::Result<Module> {
 /// `wasock compile`: writes `module`'s compiled form to `out`.
 pub fn compile(module: &Path, out: &Path) -> wasmtime::Result<()> {
     let bytes = std::fs::read(module).with_context(|| format!("cannot read {}", module.display()))?;
-    cache::compile_to_file(&Engine::default(), &bytes, out)
-        .with_context(|| format!("cannot compile {}", module.display()))
+    cache::compile_to_file(&engine()?, &bytes, out).with_context(|| format!("cannot compile {}", module.display()))
 }
 
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     let observers = Observers::open(cfg)?;
     let wasock = context(cfg, &observers)?;
-    let engine = Engine::default();
+    let engine = engine()?;
     let module = load_module(&engine, cfg).with_context(|| format!("cannot load {}", cfg.module.display()))?;
-    let linker = linker(&engine)?;
+    let mut linker = linker(&engine)?;
     let limits = StoreLimitsBuilder::new().memory_size(cfg.limits.memory).build();
-    let mut store = Store::new(&engine, RunState { wasock, limits });
+    let mut store = Store::new(&engine, RunState { wasock, limits, threads: None });
     store.limiter(|s| &mut s.limits);
+    store.data_mut().threads = thread_support(&store, &module, &mut linker, cfg, &observers)
+        .with_context(|| format!("cannot run {}", cfg.module.display()))?;
     let instance = linker
         .instantiate(&mut store, &module)
         .with_context(|| format!("cannot instantiate {}", cfg.module.display()))?;
@@ -192,8 +288,10 @@ pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
             None => Exit::Trap(format!("{e:?}")),
         },
     };
-    // Dropping the store closes every socket (without lingering, see
-    // `WasockCtx`'s drop) before the logs' last lines are written.
+    // Close every socket (without lingering) before the logs' last lines
+    // are written: other threads may still hold the fd table, so dropping
+    // the store would not.
+    store.data_mut().wasock.prepare_exit();
     drop(store);
     drop(observers);
     Ok(exit)

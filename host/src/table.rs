@@ -259,6 +259,13 @@ impl FdTable {
     }
 }
 
+impl Drop for FdTable {
+    /// The guest is gone: its sockets close without lingering.
+    fn drop(&mut self) {
+        self.prepare_exit();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

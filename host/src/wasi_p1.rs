@@ -122,13 +122,14 @@ pub(crate) fn delegated<T>(
 ) -> wasmtime::Result<i32> {
     let fuel = c.as_context_mut().hostcall_fuel();
     let r = with_memory(c, get, |view, ctx: &mut WasockCtx| {
+        let (mut wasi, mut table) = ctx.process.both();
         // wasmtime-wasi bounds its copies by this fuel; its context starts with none.
-        ctx.wasi.set_hostcall_fuel(fuel);
+        wasi.set_hostcall_fuel(fuel);
         let mut mem = match view {
             MemoryView::Plain(bytes) => GuestMemory::Unshared(bytes),
             MemoryView::Shared(cells) => GuestMemory::Shared(cells),
         };
-        f(Delegate { wasi: &mut ctx.wasi, mem: &mut mem, table: &mut ctx.table })
+        f(Delegate { wasi: &mut wasi, mem: &mut mem, table: &mut table })
     })?;
     Fail::into_result(r)
 }

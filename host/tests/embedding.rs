@@ -47,7 +47,7 @@ fn run(memory: &str) -> (i32, Vec<u8>) {
     let instance = linker.instantiate(&mut store, &module).expect("the module instantiates");
     let go = instance.get_typed_func::<(), i32>(&mut store, "go").expect("go is exported");
     let got = go.call(&mut store, ()).expect("go runs");
-    assert_eq!(store.data().open_sockets(), 2);
+    assert_eq!(store.data_mut().open_sockets(), 2);
     drop(store);
     (got, stdout.contents().to_vec())
 }

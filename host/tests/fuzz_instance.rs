@@ -90,23 +90,24 @@ fn poll_input() -> impl Strategy<Value = (Vec<Sub>, i32, i32, i32, i32)> {
 /// listener; the rest are not open.
 fn instantiate(wat: &str) -> (wasmtime::Store<WasockCtx>, wasmtime::Instance, wasmtime::Memory) {
     use wasmtime::{Engine, Linker, Module, Store};
-    use wasock_host::testing::{table_mut, Entry, Kind, Socket};
+    use wasock_host::testing::{with_table, Entry, Kind, Socket};
 
     let engine = Engine::default();
     let module = Module::new(&engine, wat).unwrap();
     let mut linker: Linker<WasockCtx> = Linker::new(&engine);
     wasock_host::add_to_linker(&mut linker, |cx: &mut WasockCtx| cx).unwrap();
     let mut ctx = WasockCtx::builder().pool(Pool::new("default")).build().unwrap();
-    let table = table_mut(&mut ctx);
-    let pool = table.pool(3).unwrap().clone();
-    for kind in [Kind::Stream, Kind::Datagram] {
-        let sock = Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, kind).unwrap();
-        table.insert(Entry::socket(sock));
-    }
-    let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
-    listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
-    listener.os().listen(1).unwrap();
-    table.insert(Entry::socket(listener));
+    with_table(&mut ctx, |table| {
+        let pool = table.pool(3).unwrap().clone();
+        for kind in [Kind::Stream, Kind::Datagram] {
+            let sock = Socket::open(pool.clone(), Default::default(), socket2::Domain::IPV4, kind).unwrap();
+            table.insert(Entry::socket(sock));
+        }
+        let listener = Socket::open(pool, Default::default(), socket2::Domain::IPV4, Kind::Stream).unwrap();
+        listener.os().bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+        listener.os().listen(1).unwrap();
+        table.insert(Entry::socket(listener));
+    });
     let mut store = Store::new(&engine, ctx);
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let memory = instance.get_memory(&mut store, "memory").unwrap();

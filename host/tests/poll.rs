@@ -107,6 +107,51 @@ fn nonblocking_connect_refused() {
     out.assert_success();
 }
 
+/// With two sockets waited on for reading, `nbytes` is not counted (that
+/// would be a `FIONREAD` per ready socket): each readable socket reports 1.
+/// A single read subscription (the FIONREAD idiom) gets the exact count,
+/// as `poll_socket_and_clock` checks.
+#[test]
+fn nbytes_is_a_lower_bound_for_several_sockets() {
+    let (l, port) = listener("127.0.0.1");
+    let peer = std::thread::spawn(move || {
+        let (mut a, mut b) = (accept(&l), accept(&l));
+        write(&mut a, b"abcde");
+        write(&mut b, b"abcde");
+        (read_to_eof(&mut a), read_to_eof(&mut b))
+    });
+    let out = poll_guest(&format!(
+        r#"
+  (func $main (local $a i32) (local $b i32)
+    (local.set $a (call $connect_to (i32.const {port})))
+    (local.set $b (call $connect_to (i32.const {port})))
+    ;; wait until both hold their 5 bytes, one socket at a time (exact counts)
+    (call $sub_fd (i32.const 2048) (i32.const 1) (i32.const 1) (local.get $a))
+    (call $check (call $poll (i32.const 1)) (i32.const 1) (i32.const 1))
+    (call $check (call $ev_nbytes (i32.const 2560)) (i32.const 5) (i32.const 2))
+    (call $sub_fd (i32.const 2048) (i32.const 2) (i32.const 1) (local.get $b))
+    (call $check (call $poll (i32.const 1)) (i32.const 1) (i32.const 3))
+    (call $check (call $ev_nbytes (i32.const 2560)) (i32.const 5) (i32.const 4))
+    ;; both at once: two events, each with nbytes 1
+    (call $sub_fd (i32.const 2048) (i32.const 1) (i32.const 1) (local.get $a))
+    (call $sub_fd (i32.const 2096) (i32.const 2) (i32.const 1) (local.get $b))
+    (call $check (call $poll (i32.const 2)) (i32.const 2) (i32.const 5))
+    (call $check (call $ev_nbytes (i32.const 2560)) (i32.const 1) (i32.const 6))
+    (call $check (call $ev_nbytes (i32.const 2592)) (i32.const 1) (i32.const 7))
+    ;; read what came, so that closing sends a FIN, not a reset
+    (call $read_exact (local.get $a) (i32.const 3000) (i32.const 5))
+    (call $read_exact (local.get $b) (i32.const 3000) (i32.const 5))
+    (call $ok (call $close (local.get $a)) (i32.const 8))
+    (call $ok (call $close (local.get $b)) (i32.const 9)))
+"#
+    ))
+    .flags(&allow(port))
+    .run();
+    out.assert_success();
+    let (a, b) = peer.join().expect("native peer");
+    assert!(a.is_empty() && b.is_empty());
+}
+
 /// A read subscription on a silent socket plus a 200 ms clock: the clock
 /// fires after >= 150 ms; once the peer sends, the socket fires first with
 /// nbytes = bytes available.

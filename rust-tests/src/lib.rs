@@ -59,11 +59,13 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
 /// wasock's tokio listener, or tokio's own over a wasock socket (what
 /// `axum::serve` and hyper's examples accept with): the async programs take
 /// `tokio-accept` to pick the second.
+#[cfg(feature = "async")]
 pub enum Listener {
     Wasock(wasock::tokio::TcpListener),
     Tokio(tokio::net::TcpListener),
 }
 
+#[cfg(feature = "async")]
 impl Listener {
     pub async fn bind(addr: SocketAddr, tokio_accept: bool) -> io::Result<Listener> {
         if !tokio_accept {

@@ -55,6 +55,9 @@ fn run(w: Workload, addr: SocketAddr, ops: u64) -> io::Result<f64> {
         Workload::TcpConnect => tcp_connect(addr, ops),
         Workload::UdpRoundTrip => udp_rr(addr, ops),
         Workload::HostCall => hostcall(addr, ops),
+        Workload::UdpBatch => {
+            Err(io::Error::new(io::ErrorKind::Unsupported, "udp_batch is the C client's (std has no sendmmsg)"))
+        }
     }
 }
 

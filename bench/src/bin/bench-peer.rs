@@ -1,12 +1,12 @@
 //! The native peer every client talks to:
 //! `bench-peer [--first-port N] [--last-port M] [--lifetime SECS] [--watch-stdin]`.
 //!
-//! It binds three services on 127.0.0.1, each on the first free port from
+//! It binds four services on 127.0.0.1, each on the first free port from
 //! `--first-port` on (default 20000, never above `--last-port`, default
 //! 29999, so they stay below the kernel's ephemeral range), prints
 //!
 //! ```text
-//! PORTS echo=20000 close=20001 udp=20002
+//! PORTS echo=20000 close=20001 udp=20002 udpb=20003
 //! ```
 //!
 //! and serves until the lifetime (default an hour) runs out or, with
@@ -15,13 +15,81 @@
 //! - echo (TCP): every byte back, one thread per connection, TCP_NODELAY;
 //! - close (TCP): accepts and closes at once, so the server closes first and
 //!   TIME_WAIT stays on this side, not on the client's ephemeral ports;
-//! - udp: every datagram back to its sender.
+//! - udp: every datagram back to its sender;
+//! - udpb: the same a batch at a time: `recvmmsg` of up to 64 datagrams
+//!   (waiting for the first only), then one `sendmmsg` of them all back, so
+//!   the udp_batch client's batches stay batches on the peer's side too.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
+
+mod mmsg {
+    //! The batched UDP echo: libc's recvmmsg/sendmmsg (std has neither).
+
+    use std::io;
+    use std::mem::{size_of, zeroed};
+    use std::net::UdpSocket;
+    use std::os::fd::AsRawFd;
+    use std::ptr::null_mut;
+
+    /// Datagrams per recvmmsg at most.
+    const BATCH: usize = 64;
+    /// Bytes per datagram at most (the clients send 64).
+    const DGRAM: usize = 2048;
+
+    /// Echoes every datagram to its sender, a batch at a time, until an error.
+    pub fn echo_batches(sock: &UdpSocket) -> io::Result<()> {
+        let fd = sock.as_raw_fd();
+        let mut bufs = vec![[0u8; DGRAM]; BATCH];
+        // SAFETY: all-zero iovec, sockaddr_storage and mmsghdr are valid values.
+        let mut iovs: Vec<libc::iovec> = vec![unsafe { zeroed() }; BATCH];
+        let mut names: Vec<libc::sockaddr_storage> = vec![unsafe { zeroed() }; BATCH];
+        let mut msgs: Vec<libc::mmsghdr> = vec![unsafe { zeroed() }; BATCH];
+        loop {
+            for k in 0..BATCH {
+                iovs[k] = libc::iovec { iov_base: bufs[k].as_mut_ptr().cast(), iov_len: DGRAM };
+                let h = &mut msgs[k].msg_hdr;
+                h.msg_name = (&mut names[k] as *mut libc::sockaddr_storage).cast();
+                h.msg_namelen = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+                h.msg_iov = &mut iovs[k];
+                h.msg_iovlen = 1;
+            }
+            // SAFETY: msgs, their iovecs, buffers and names live across the call.
+            let n = unsafe { libc::recvmmsg(fd, msgs.as_mut_ptr(), BATCH as u32, libc::MSG_WAITFORONE, null_mut()) };
+            if n < 0 {
+                let e = io::Error::last_os_error();
+                if e.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            let n = n as usize;
+            // Each reply: the bytes received, to the address it came from
+            // (recvmmsg left it and its length in msg_name/msg_namelen).
+            for k in 0..n {
+                iovs[k].iov_len = msgs[k].msg_len as usize;
+            }
+            let mut sent = 0;
+            while sent < n {
+                // SAFETY: as above; messages [sent, n) are filled in.
+                let r = unsafe { libc::sendmmsg(fd, msgs.as_mut_ptr().add(sent), (n - sent) as u32, 0) };
+                if r < 0 {
+                    let e = io::Error::last_os_error();
+                    if e.kind() == io::ErrorKind::Interrupted {
+                        continue;
+                    }
+                    // A full socket buffer or a vanished client: drop the rest.
+                    eprintln!("bench-peer: udpb send: {e}");
+                    break;
+                }
+                sent += r as usize;
+            }
+        }
+    }
+}
 
 /// The echo buffer: larger than a bulk chunk, so one read can take it all.
 const ECHO_BUF: usize = 256 * 1024;
@@ -62,11 +130,13 @@ fn serve(first: u16, last: u16, lifetime: u64, watch_stdin: bool) -> io::Result<
     let echo = bind_first(&mut ports, TcpListener::bind)?;
     let close = bind_first(&mut ports, TcpListener::bind)?;
     let udp = bind_first(&mut ports, UdpSocket::bind)?;
+    let udpb = bind_first(&mut ports, UdpSocket::bind)?;
     println!(
-        "PORTS echo={} close={} udp={}",
+        "PORTS echo={} close={} udp={} udpb={}",
         echo.local_addr()?.port(),
         close.local_addr()?.port(),
-        udp.local_addr()?.port()
+        udp.local_addr()?.port(),
+        udpb.local_addr()?.port()
     );
     io::stdout().flush()?;
 
@@ -104,6 +174,11 @@ fn serve(first: u16, last: u16, lifetime: u64, watch_stdin: bool) -> io::Result<
                 }
                 Err(e) => eprintln!("bench-peer: udp recv: {e}"),
             }
+        }
+    });
+    thread::spawn(move || {
+        if let Err(e) = mmsg::echo_batches(&udpb) {
+            eprintln!("bench-peer: udpb: {e}");
         }
     });
     if watch_stdin {

@@ -13,6 +13,7 @@ pub mod flags;
 pub mod iovec;
 pub mod memory;
 pub mod name;
+pub mod option;
 pub mod poll;
 pub mod stat;
 

@@ -24,6 +24,12 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escapes each line of a multi-line message (a trap's backtrace names
+/// the guest's functions), keeping the line breaks.
+pub fn escape_lines(msg: &str) -> String {
+    msg.lines().map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// `s` as a JSON string literal in pure ASCII (non-ASCII as `\uXXXX`
 /// escapes, with surrogate pairs), so the audit file is safe to print.
 pub fn json_string(s: &str) -> String {

@@ -18,7 +18,7 @@ mod file;
 mod stderr;
 mod writer;
 
-pub use escape::escape;
+pub use escape::{escape, escape_lines};
 pub use file::AuditFile;
 pub use stderr::StderrLog;
 

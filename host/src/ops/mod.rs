@@ -115,10 +115,12 @@ pub(crate) fn accept(
     ret_fd: i32,
 ) -> Result<SocketAddr, Errno> {
     mem.range(ret_fd, 4)?;
-    let listener = ctx.table.socket(fd)?;
-    ctx.table.room_for_socket()?;
+    // The listener is held by reference while the call may block, not
+    // through the table (another thread may use the table meanwhile).
+    let listener = ctx.table().socket_ref(fd)?;
+    ctx.table().room_for_socket()?;
     let (sock, peer) = listener.accept(nonblocking)?;
-    let new_fd = ctx.table.insert(Entry::socket(sock));
+    let new_fd = ctx.table().insert(Entry::socket(sock));
     mem.write_u32(ret_fd, new_fd)?;
     Ok(peer)
 }

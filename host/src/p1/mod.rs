@@ -25,12 +25,12 @@ const ERRNO_NAMETOOLONG: Errno = Errno(37);
 
 /// Whether the fd is one the router serves itself (a socket or a pool).
 pub(crate) fn is_ours(ctx: &mut WasockCtx, fd: i32) -> bool {
-    matches!(ctx.table.get(fd), Ok(Entry::Socket(_) | Entry::Pool(_)))
+    matches!(ctx.table().get(fd), Ok(Entry::Socket(_) | Entry::Pool(_)))
 }
 
 /// What a socket or pool fd is, for its stat records (`badf` if closed).
-fn served_kind(ctx: &WasockCtx, fd: i32) -> Result<Served, Errno> {
-    Ok(match ctx.table.get(fd)? {
+fn served_kind(ctx: &mut WasockCtx, fd: i32) -> Result<Served, Errno> {
+    Ok(match ctx.table().get(fd)? {
         Entry::Socket(s) => Served::Socket { kind: s.kind(), nonblocking: s.is_nonblocking() },
         _ => Served::Pool,
     })
@@ -145,14 +145,14 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
     l.func_wrap(MODULE, "fd_read", move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_read(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, get, |mem, st| {
-            let sock = st.table.socket_ref(fd).map_err(|_| Errno::BADF)?;
+            let sock = st.table().socket_ref(fd).map_err(|_| Errno::BADF)?;
             io::read(mem, &sock, iovs, iovs_len, ret)
         })
     })?;
     l.func_wrap(MODULE, "fd_write", move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_write(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, get, |mem, st| {
-            let sock = st.table.socket_ref(fd).map_err(|_| Errno::BADF)?;
+            let sock = st.table().socket_ref(fd).map_err(|_| Errno::BADF)?;
             io::send(mem, &sock, Buffers::Iovecs { ptr: iovs, count: iovs_len }, 0, None, ret)
         })
     })?;
@@ -163,7 +163,8 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
     l.func_wrap(MODULE, "fd_fdstat_set_flags", move |mut c: Caller<'_, T>, fd: i32, flags: i32| {
         pass_unless_ours!(c, get, sync, fd_fdstat_set_flags(fd, flags));
         served(&mut c, get, |_, st| {
-            let sock = st.table.socket(fd).map_err(|_| Errno::BADF)?;
+            let table = st.table();
+            let sock = table.socket(fd).map_err(|_| Errno::BADF)?;
             if flags & !FDFLAGS_NONBLOCK != 0 {
                 return Err(Errno::INVAL);
             }
@@ -177,14 +178,16 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
     l.func_wrap(MODULE, "fd_prestat_get", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         pass_unless_ours!(c, get, sync, fd_prestat_get(fd, ret));
         served(&mut c, get, |mem, st| {
-            let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
+            let table = st.table();
+            let pool = table.pool(fd).map_err(|_| Errno::BADF)?;
             mem.write(ret, &stat::pool_prestat(pool.name.len()))
         })
     })?;
     l.func_wrap(MODULE, "fd_prestat_dir_name", move |mut c: Caller<'_, T>, fd: i32, path: i32, len: i32| {
         pass_unless_ours!(c, get, sync, fd_prestat_dir_name(fd, path, len));
         served(&mut c, get, |mem, st| {
-            let pool = st.table.pool(fd).map_err(|_| Errno::BADF)?;
+            let table = st.table();
+            let pool = table.pool(fd).map_err(|_| Errno::BADF)?;
             if pool.name.len() > len as u32 as usize {
                 return Err(ERRNO_NAMETOOLONG);
             }
@@ -201,7 +204,7 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
         move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, flags: i32, ret_len: i32, ret_flags: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = recv_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 mem.range(ret_flags, 2)?;
                 let got = io::recv(mem, &sock, Buffers::Iovecs { ptr: iovs, count: iovs_len }, flags, false, ret_len)?;
                 mem.write_u16(ret_flags, if got.truncated { ROFLAGS_TRUNCATED } else { 0 })
@@ -214,13 +217,13 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
         move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, flags: i32, ret: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = send_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 io::send(mem, &sock, Buffers::Iovecs { ptr: iovs, count: iovs_len }, flags, None, ret)
             })
         },
     )?;
     l.func_wrap(MODULE, "sock_shutdown", move |mut c: Caller<'_, T>, fd: i32, how: i32| {
-        served(&mut c, get, |_, st| ops::shutdown(st.table.socket(fd)?, ShutdownHow::from_abi(how)?))
+        served(&mut c, get, |_, st| ops::shutdown(st.table().socket(fd)?, ShutdownHow::from_abi(how)?))
     })?;
     l.func_wrap(MODULE, "poll_oneoff", move |mut c: Caller<'_, T>, subs: i32, events: i32, n: i32, ret: i32| {
         poll::poll_oneoff(&mut c, get, subs, events, n, ret)

@@ -25,7 +25,7 @@ use crate::abi::{Errno, Mem};
 use crate::call::with_memory;
 use crate::ctx::{CtxView, WasockCtx};
 use crate::socket::Direction;
-use crate::table::Entry;
+use crate::table::{Entry, FdTable, SocketRef};
 use crate::wasi_p1::{self, block, Fail};
 use std::collections::HashMap;
 use std::future::Future;
@@ -89,12 +89,18 @@ struct Plan {
     /// Sockets ready before the kernel says so (a transport's buffered
     /// data): answered at once, with whatever else is ready then.
     buffered: Vec<Ready>,
+    /// The sockets waited on, held while the guest has threads.
+    keep: Vec<SocketRef>,
     /// Subscriptions of edge-triggered sockets not watched now (see
     /// [`crate::socket::Readiness`]): they wait for nothing.
     parked: usize,
 }
 
-fn read_plan(mem: &Mem<'_>, ctx: &WasockCtx, subs: i32, n: u32) -> Result<Plan, Errno> {
+/// Sorts the subscriptions. With `keep_alive` (the guest has threads) the
+/// plan holds a reference to each socket it waits on, so that another
+/// thread closing one cannot free it, or let its number be reused, while
+/// this one waits.
+fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32) -> Result<Plan, Errno> {
     let start = mem.check_array(subs, n, SUB_SIZE)?.start;
     let now = Instant::now();
     let mut plan = Plan::default();
@@ -112,8 +118,11 @@ fn read_plan(mem: &Mem<'_>, ctx: &WasockCtx, subs: i32, n: u32) -> Result<Plan, 
             Subscription::Fd { fd, write } => {
                 let kind = if write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ };
                 let event = |error, flags| Event { userdata, error, kind, nbytes: 0, flags };
-                match ctx.table.get(fd) {
+                match table.get(fd) {
                     Ok(Entry::Socket(s)) => {
+                        if keep_alive {
+                            plan.keep.push(s.clone());
+                        }
                         let edge = s.readiness().is_edge();
                         let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge };
                         if !s.readiness().watches(sub.direction()) {
@@ -153,10 +162,27 @@ fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
     flags
 }
 
+/// A read event's `nbytes`. Counting the queued bytes is one more system
+/// call (`FIONREAD`) per ready socket, and event loops polling hundreds of
+/// sockets never read the count, so it is exact only when the call waits
+/// on a single socket for reading (what the C library's
+/// `ioctl(FIONREAD)` makes, and a one-socket wait); otherwise it is 1 for a
+/// readable socket (at least a byte, or the end of the stream), as
+/// wasmtime-wasi reports streams it cannot measure, and 0 for one that is
+/// not readable.
+fn read_nbytes(s: &SocketSub, revents: libc::c_short, exact: bool) -> u64 {
+    if exact {
+        crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64
+    } else {
+        u64::from(revents & libc::POLLIN != 0)
+    }
+}
+
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
 /// Only a read subscription asks for `POLLRDHUP`: on a write one it would
 /// wake a socket that cannot take data.
 fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Ready>, Errno> {
+    let exact = subs.iter().filter(|s| !s.write).count() == 1;
     let mut fds: Vec<libc::pollfd> = subs
         .iter()
         .map(|s| libc::pollfd {
@@ -179,7 +205,7 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Rea
                 userdata: s.userdata,
                 error: if nval { Errno::BADF } else { Errno::SUCCESS },
                 kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
-                nbytes: if s.write { 0 } else { crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64 },
+                nbytes: if s.write { 0 } else { read_nbytes(s, p.revents, exact) },
                 flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
             };
             Ready { event, socket: Some(i) }
@@ -293,10 +319,11 @@ fn wait_mixed(ctx: &mut WasockCtx, fuel: usize, plan: &Plan) -> Result<Vec<Ready
     for (i, rec) in delegated.iter().enumerate() {
         scratch[i * SUB_SIZE..(i + 1) * SUB_SIZE].copy_from_slice(rec);
     }
-    wasi_p1::set_fuel(&mut ctx.wasi, fuel);
+    let mut wasi = ctx.process.wasi();
+    wasi_p1::set_fuel(&mut wasi, fuel);
     let outcome = {
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
-        let wasi_ctx = &mut ctx.wasi;
+        let wasi_ctx = &mut *wasi;
         block(async {
             let mut theirs = std::pin::pin!(wasi_p1::poll_oneoff(
                 wasi_ctx,
@@ -369,7 +396,8 @@ fn poll_in(
     if n > MAX_SUBSCRIPTIONS {
         return Err(Errno::INVAL.into());
     }
-    let mut plan = read_plan(mem, ctx, subs, n)?;
+    let keep_alive = ctx.process.is_shared();
+    let mut plan = read_plan(mem, &ctx.table(), keep_alive, subs, n)?;
     let ready = if !plan.immediate.is_empty() {
         std::mem::take(&mut plan.immediate)
     } else if !plan.buffered.is_empty() {
@@ -386,9 +414,14 @@ fn poll_in(
     };
     // An edge-triggered socket is not watched again in a direction
     // reported now until an operation there answers `again`.
-    for sub in ready.iter().filter_map(|r| r.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge) {
-        if let Ok(s) = ctx.table.socket(sub.guest_fd) {
-            s.readiness().reported(sub.direction());
+    let edge: Vec<&SocketSub> =
+        ready.iter().filter_map(|r| r.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge).collect();
+    if !edge.is_empty() {
+        let table = ctx.table();
+        for sub in edge {
+            if let Ok(s) = table.socket(sub.guest_fd) {
+                s.readiness().reported(sub.direction());
+            }
         }
     }
     for (i, r) in ready.iter().take(n as usize).enumerate() {

@@ -18,7 +18,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, msgs: i32, count: i32, flags: i32, ret_count: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = send_flags(flags)?;
-                let sock = st.table.socket(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 mem.range(ret_count, 4)?;
                 let records = dgram::records(mem, msgs, count)?;
                 let mut batch = Vec::with_capacity(records.len());
@@ -40,7 +40,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
             served(&mut c, get, |mem, st| {
                 let wait_for_one = flags & RECV_WAITFORONE != 0;
                 let flags = recv_flags(flags & !RECV_WAITFORONE)? | if wait_for_one { libc::MSG_WAITFORONE } else { 0 };
-                let sock = st.table.socket(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 mem.range(ret_count, 4)?;
                 let records = dgram::records(mem, msgs, count)?;
                 let mut iovs = Vec::with_capacity(records.len());

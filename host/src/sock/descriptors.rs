@@ -26,7 +26,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     linker.func_wrap(MODULE, "fd_dup", move |mut c: Caller<'_, T>, fd: i32, min_fd: i32, ret_fd: i32| {
         served(&mut c, get, |mem, st| {
             mem.range(ret_fd, 4)?;
-            let new_fd = ops::dup(&mut st.table, fd, min_fd)?;
+            let new_fd = ops::dup(&mut st.table(), fd, min_fd)?;
             mem.write_u32(ret_fd, new_fd)
         })
     })?;
@@ -38,10 +38,10 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
             let kind = Kind::from_abi(ty)?;
             mem.range(ret_fd1, 4)?;
             mem.range(ret_fd2, 4)?;
-            st.table.room_for_sockets(2)?;
-            let (a, b) = Socket::pair(st.hooks.clone(), kind)?;
-            let fd1 = st.table.insert(Entry::socket(a));
-            let fd2 = st.table.insert(Entry::socket(b));
+            st.table().room_for_sockets(2)?;
+            let (a, b) = Socket::pair(st.hooks().clone(), kind)?;
+            let fd1 = st.table().insert(Entry::socket(a));
+            let fd2 = st.table().insert(Entry::socket(b));
             mem.write_u32(ret_fd1, fd1)?;
             mem.write_u32(ret_fd2, fd2)
         })

@@ -35,11 +35,12 @@ pub const MODULE: &str = "wasi_ephemeral_sock";
 pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxView<T>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "open", move |mut c: Caller<'_, T>, pool: i32, family: i32, ty: i32, ret_fd: i32| {
         served(&mut c, get, |mem, st| {
-            let pool = st.table.pool(pool)?.clone();
+            let pool = st.table().pool(pool)?.clone();
             let (domain, kind) = (domain_from_abi(family)?, Kind::from_abi(ty)?);
             mem.range(ret_fd, 4)?;
-            st.table.room_for_socket()?;
-            let fd = st.table.insert(Entry::socket(Socket::open(pool, st.hooks.clone(), domain, kind)?));
+            st.table().room_for_socket()?;
+            let sock = Socket::open(pool, st.hooks().clone(), domain, kind)?;
+            let fd = st.table().insert(Entry::socket(sock));
             mem.write_u32(ret_fd, fd)
         })
     })?;
@@ -48,12 +49,13 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     })?;
     linker.func_wrap(MODULE, "bind", move |mut c: Caller<'_, T>, fd: i32, addr: i32| {
         served(&mut c, get, |mem, st| {
-            let sock = st.table.socket(fd)?;
+            let table = st.table();
+            let sock = table.socket(fd)?;
             sock.bind(mem.read_addr(addr)?)
         })
     })?;
     linker.func_wrap(MODULE, "listen", move |mut c: Caller<'_, T>, fd: i32, backlog: i32| {
-        served(&mut c, get, |_, st| st.table.socket(fd)?.listen(backlog as u32))
+        served(&mut c, get, |_, st| st.table().socket(fd)?.listen(backlog as u32))
     })?;
     linker.func_wrap(
         MODULE,
@@ -69,7 +71,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     )?;
     linker.func_wrap(MODULE, "connect", move |mut c: Caller<'_, T>, fd: i32, addr: i32| {
         served(&mut c, get, |mem, st| {
-            let sock = st.table.socket_ref(fd)?;
+            let sock = st.table().socket_ref(fd)?;
             sock.connect(mem.read_addr(addr)?)
         })
     })?;
@@ -79,7 +81,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, buf: i32, len: i32, flags: i32, ret_len: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = recv_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 io::recv(mem, &sock, Buffers::Buffer { ptr: buf, len }, flags, false, ret_len).map(drop)
             })
         },
@@ -90,7 +92,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, buf: i32, len: i32, flags: i32, ret_len: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = send_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 io::send(mem, &sock, Buffers::Buffer { ptr: buf, len }, flags, None, ret_len)
             })
         },
@@ -101,7 +103,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, buf: i32, len: i32, flags: i32, ret_len: i32, ret_addr: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = recv_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 mem.range(ret_addr, ADDR_SIZE as u64)?;
                 let got = io::recv(mem, &sock, Buffers::Buffer { ptr: buf, len }, flags, true, ret_len)?;
                 // A stream (or a socketpair) has no source, as Linux's
@@ -120,19 +122,20 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, buf: i32, len: i32, flags: i32, addr: i32, ret_len: i32| {
             served(&mut c, get, |mem, st| {
                 let flags = send_flags(flags)?;
-                let sock = st.table.socket_ref(fd)?;
+                let sock = st.table().socket_ref(fd)?;
                 let to = mem.read_addr(addr)?;
                 io::send(mem, &sock, Buffers::Buffer { ptr: buf, len }, flags, Some(&to), ret_len)
             })
         },
     )?;
     linker.func_wrap(MODULE, "shutdown", move |mut c: Caller<'_, T>, fd: i32, how: i32| {
-        served(&mut c, get, |_, st| ops::shutdown(st.table.socket(fd)?, ShutdownHow::from_abi(how)?))
+        served(&mut c, get, |_, st| ops::shutdown(st.table().socket(fd)?, ShutdownHow::from_abi(how)?))
     })?;
     linker.func_wrap(MODULE, "addr_local", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         served(&mut c, get, |mem, st| {
             mem.range(ret, ADDR_SIZE as u64)?;
-            let sock = st.table.socket(fd)?;
+            let table = st.table();
+            let sock = table.socket(fd)?;
             if sock.is_unix() {
                 return mem.write(ret, &UNNAMED_UNIX);
             }
@@ -142,7 +145,8 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     linker.func_wrap(MODULE, "addr_remote", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         served(&mut c, get, |mem, st| {
             mem.range(ret, ADDR_SIZE as u64)?;
-            let sock = st.table.socket(fd)?;
+            let table = st.table();
+            let sock = table.socket(fd)?;
             if sock.is_unix() {
                 return mem.write(ret, &UNNAMED_UNIX);
             }
@@ -163,7 +167,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
               buf_count: i32,
               ret_count: i32| {
             served(&mut c, get, |mem, st| {
-                let pool = st.table.pool(pool_fd)?.clone();
+                let pool = st.table().pool(pool_fd)?.clone();
                 let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
                 let family = FamilyHint::from_abi(family)?;
                 if ty != 0 {
@@ -190,19 +194,19 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     linker.func_wrap(MODULE, "join_multicast", move |mut c: Caller<'_, T>, fd: i32, group: i32, interface: i32| {
         served(&mut c, get, |mem, st| {
             let group = mem.read_addr(group)?;
-            st.table.socket(fd)?.multicast(true, group, interface as u32)
+            st.table().socket(fd)?.multicast(true, group, interface as u32)
         })
     })?;
     linker.func_wrap(MODULE, "leave_multicast", move |mut c: Caller<'_, T>, fd: i32, group: i32, interface: i32| {
         served(&mut c, get, |mem, st| {
             let group = mem.read_addr(group)?;
-            st.table.socket(fd)?.multicast(false, group, interface as u32)
+            st.table().socket(fd)?.multicast(false, group, interface as u32)
         })
     })?;
     linker.func_wrap(MODULE, "take_error", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         served(&mut c, get, |mem, st| {
             mem.range(ret, 2)?;
-            let e = st.table.socket(fd)?.take_error()?;
+            let e = st.table().socket(fd)?.take_error()?;
             mem.write_u16(ret, e.map_or(0, |e| e.0))
         })
     })?;
@@ -214,8 +218,8 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
 /// Reports whether `pool` grants looking `name` up; a denial is `notcapable`.
 fn resolve_decision(st: &WasockCtx, pool: &Pool, pool_fd: i32, name: &str) -> Result<(), Errno> {
     let rule = pool.name_rule(name).map(Rule::Name);
-    if rule.is_none() || st.hooks.wants_grants() {
-        st.hooks.decided(&Decision {
+    if rule.is_none() || st.hooks().wants_grants() {
+        st.hooks().decided(&Decision {
             time: SystemTime::now(),
             pool: &pool.name,
             op: Operation::Resolve,

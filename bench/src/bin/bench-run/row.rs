@@ -1,0 +1,209 @@
+//! One table row (a workload, a program, native and guest runs) and the
+//! one way every family measures it: warm-up runs, then native and guest
+//! runs alternating, the median of each side.
+
+use wasock_bench::{median, Workload};
+
+use crate::Config;
+
+/// Which build of a program a run uses.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Side {
+    Native,
+    Guest,
+}
+
+/// What a row aims for.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    None,
+    /// guest/native at least this.
+    Ratio(f64),
+    /// The guest's figure at most this (in the row's unit), with where the
+    /// bound comes from.
+    GuestAtMost(f64, &'static str),
+}
+
+/// The outcome of one side's runs.
+#[derive(Default)]
+pub struct Cell {
+    pub values: Vec<f64>,
+    pub errors: Vec<String>,
+}
+
+impl Cell {
+    pub fn median(&self) -> Option<f64> {
+        median(&self.values)
+    }
+}
+
+/// One table row.
+pub struct Row {
+    pub name: String,
+    pub lang: &'static str,
+    pub unit: &'static str,
+    pub higher_is_better: bool,
+    pub target: Target,
+    /// Operations per run (connections, round trips, ...; 1 for start-up).
+    pub ops: u64,
+    /// A short description for "Short of target".
+    pub describe: String,
+    pub native: Cell,
+    pub guest: Cell,
+}
+
+impl Row {
+    pub fn new(name: &str, lang: &'static str, unit: &'static str, higher_is_better: bool) -> Row {
+        Row {
+            name: name.into(),
+            lang,
+            unit,
+            higher_is_better,
+            target: Target::None,
+            ops: 1,
+            describe: name.into(),
+            native: Cell::default(),
+            guest: Cell::default(),
+        }
+    }
+
+    /// The row of a client workload (lib.rs has its unit and target).
+    pub fn of_workload(w: Workload, lang: &'static str, ops: u64) -> Row {
+        let mut row = Row::new(w.name(), lang, w.unit(), w.higher_is_better());
+        row.target = w.target().map_or(Target::None, Target::Ratio);
+        row.ops = ops;
+        row.describe = w.describe().into();
+        row
+    }
+
+    pub fn target(mut self, t: Target) -> Row {
+        self.target = t;
+        self
+    }
+
+    pub fn ops(mut self, ops: u64) -> Row {
+        self.ops = ops;
+        self
+    }
+
+    pub fn describe(mut self, d: &str) -> Row {
+        self.describe = d.into();
+        self
+    }
+
+    /// Guest speed over native speed (for lower-is-better units, native over guest).
+    pub fn ratio(&self) -> Option<f64> {
+        let (n, g) = (self.native.median()?, self.guest.median()?);
+        if n <= 0.0 || g <= 0.0 {
+            return None;
+        }
+        Some(if self.higher_is_better { g / n } else { n / g })
+    }
+
+    /// Whether a side has no successful run.
+    pub fn failed(&self) -> bool {
+        self.native.values.is_empty() || self.guest.values.is_empty()
+    }
+
+    /// Whether the row misses its target (false when it has none or failed).
+    pub fn short(&self) -> bool {
+        match self.target {
+            Target::None => false,
+            Target::Ratio(t) => self.ratio().is_some_and(|x| x < t),
+            Target::GuestAtMost(max, _) => self.guest.median().is_some_and(|g| g > max),
+        }
+    }
+
+    /// The target as the tables show it.
+    pub fn target_text(&self) -> String {
+        match self.target {
+            Target::None => "-".into(),
+            Target::Ratio(t) => format!("≥ {t:.2}"),
+            Target::GuestAtMost(max, _) => format!("guest ≤ {max} {}", self.unit),
+        }
+    }
+
+    fn cell(&mut self, side: Side) -> &mut Cell {
+        if side == Side::Native {
+            &mut self.native
+        } else {
+            &mut self.guest
+        }
+    }
+
+    /// Warm-up runs (unmeasured), then `cfg.runs` runs per side, alternating
+    /// which side goes first so a drift in the machine's speed does not
+    /// always favour the same side. `run` makes one run and returns its figure.
+    pub fn measure(&mut self, cfg: &Config, warmup: usize, mut run: impl FnMut(Side) -> Result<f64, String>) {
+        self.measure_with(None, cfg, warmup, |side| run(side).map(|v| (v, 0.0)));
+    }
+
+    /// [`measure`](Row::measure) for runs that yield two figures: the
+    /// second goes to `also` (a row of its own, e.g. the server's CPU per
+    /// operation in the same runs).
+    pub fn measure_with(
+        &mut self,
+        mut also: Option<&mut Row>,
+        cfg: &Config,
+        warmup: usize,
+        mut run: impl FnMut(Side) -> Result<(f64, f64), String>,
+    ) {
+        for _ in 0..warmup {
+            for side in [Side::Native, Side::Guest] {
+                let _ = run(side);
+            }
+        }
+        for rep in 0..cfg.runs {
+            let order = if rep % 2 == 0 { [Side::Native, Side::Guest] } else { [Side::Guest, Side::Native] };
+            for side in order {
+                match run(side) {
+                    Ok((v, second)) => {
+                        self.cell(side).values.push(v);
+                        if let Some(a) = also.as_deref_mut() {
+                            a.cell(side).values.push(second);
+                        }
+                    }
+                    Err(why) => {
+                        eprintln!("  {} {} {side:?} run {} failed: {why}", self.lang, self.name, rep + 1);
+                        if let Some(a) = also.as_deref_mut() {
+                            a.cell(side).errors.push(why.clone());
+                        }
+                        self.cell(side).errors.push(why);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(higher_is_better: bool, native: &[f64], guest: &[f64], target: Target) -> Row {
+        let mut r = Row::new("w", "C", "u", higher_is_better).target(target);
+        r.native.values = native.to_vec();
+        r.guest.values = guest.to_vec();
+        r
+    }
+
+    #[test]
+    fn ratios_follow_the_unit_direction() {
+        assert_eq!(row(true, &[100.0], &[80.0], Target::None).ratio(), Some(0.8));
+        assert_eq!(row(false, &[2.0], &[4.0], Target::None).ratio(), Some(0.5));
+        // An idle CPU figure of zero has no ratio, and is not a failure.
+        let idle = row(false, &[0.0], &[0.0], Target::GuestAtMost(1.0, "about zero"));
+        assert_eq!(idle.ratio(), None);
+        assert!(!idle.failed() && !idle.short());
+    }
+
+    #[test]
+    fn targets() {
+        assert!(row(true, &[100.0], &[80.0], Target::Ratio(0.9)).short());
+        assert!(!row(true, &[100.0], &[95.0], Target::Ratio(0.9)).short());
+        assert!(row(false, &[2.0], &[14.0], Target::GuestAtMost(13.6, "")).short());
+        assert!(!row(false, &[2.0], &[6.0], Target::GuestAtMost(13.6, "")).short());
+        let failed = row(true, &[100.0], &[], Target::Ratio(0.9));
+        assert!(failed.failed() && !failed.short());
+    }
+}
