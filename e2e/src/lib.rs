@@ -31,8 +31,9 @@ pub fn module(suite: &str, name: &str) -> PathBuf {
     p
 }
 
-/// `c-tests/NAME.c` compiled natively with `cc` into `build/native/NAME`,
-/// for the suites that hold a guest's output to Linux's. Compiled once per
+/// `c-tests/NAME.c` compiled natively with `cc -pthread` into
+/// `build/native/NAME` (NAME may name a subdirectory, as `threads/x`), for
+/// the suites that hold a guest's output to Linux's. Compiled once per
 /// test process, so tests running side by side never run a binary that
 /// another is still writing.
 pub fn native_c(name: &str) -> PathBuf {
@@ -50,8 +51,11 @@ fn compile_native(name: &str) -> PathBuf {
     let dir = workspace_root().join("build/native");
     std::fs::create_dir_all(&dir).expect("create build/native");
     let (src, bin) = (workspace_root().join(format!("c-tests/{name}.c")), dir.join(name));
+    if let Some(parent) = bin.parent() {
+        std::fs::create_dir_all(parent).expect("create the binary's directory");
+    }
     let out = Command::new("cc")
-        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-o"])
+        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-pthread", "-o"])
         .arg(&bin)
         .arg(&src)
         .output()
