@@ -35,18 +35,11 @@ static void drop_conn(size_t i) {
 }
 
 static void accept_all(int srv) {
-    for (;;) {
-        int c = accept(srv, NULL, NULL);
-        if (c < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR)
-                return;
-            die("accept");
-        }
+    for (int c; (c = accept_next(srv)) >= 0;) {
         if (nfds > MAX_CONNS) {
             close(c);
             continue;
         }
-        set_nonblocking(c);
         fds[nfds] = (struct pollfd){.fd = c, .events = POLLIN};
         conns[nfds] = (struct conn){0};
         nfds++;

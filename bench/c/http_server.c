@@ -50,19 +50,12 @@ static void drop_conn(size_t i) {
 }
 
 static void accept_all(int srv) {
-    for (;;) {
-        int fd = accept(srv, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED || errno == EINTR)
-                return;
-            die("accept");
-        }
+    for (int fd; (fd = accept_next(srv)) >= 0;) {
         struct conn *c = nfds <= MAX_CONNS ? calloc(1, sizeof *c) : NULL;
         if (!c) {
             close(fd);
             continue;
         }
-        set_nonblocking(fd);
         c->file = -1;
         fds[nfds] = (struct pollfd){.fd = fd, .events = POLLIN};
         conns[nfds++] = c;

@@ -69,6 +69,23 @@ static int listen_on(int port) {
     return srv;
 }
 
+/* The next queued connection, non-blocking; -1 when none is left (a
+ * connection the peer already gave up on counts as none). */
+static int accept_next(int srv) {
+    for (;;) {
+        int fd = accept(srv, NULL, NULL);
+        if (fd >= 0) {
+            set_nonblocking(fd);
+            return fd;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED)
+            return -1;
+        die("accept");
+    }
+}
+
 /* Whether the server's lifetime is over (checked once per poll round). */
 static int lifetime_over(void) {
     static time_t start;
