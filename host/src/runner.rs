@@ -149,6 +149,7 @@ fn thread_support(
             threads: Some(threads),
         },
         |s: &mut RunState| &mut s.wasock,
+        |s: &mut RunState| &mut s.limits,
         move |exit| {
             let code = match exit {
                 ThreadExit::Code(c) => c,

@@ -28,7 +28,7 @@
 use crate::ctx::{CtxView, WasockCtx};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use wasmtime::{Caller, Engine, ExternType, Linker, Module, SharedMemory, Store};
+use wasmtime::{Caller, Engine, ExternType, Linker, Module, ResourceLimiter, SharedMemory, Store};
 use wasmtime_wasi::I32Exit;
 
 /// The import a threaded module declares.
@@ -97,6 +97,8 @@ pub struct Threads<T: 'static> {
     make: Box<dyn Fn(WasockCtx, Arc<Threads<T>>) -> T + Send + Sync>,
     /// Finds the context in a thread's store data.
     ctx: Box<dyn Fn(&mut T) -> &mut WasockCtx + Send + Sync>,
+    /// Finds the store's resource limits in it, as the main thread's store has them.
+    limiter: fn(&mut T) -> &mut dyn ResourceLimiter,
     /// Called when a thread ends the guest (`proc_exit`, a trap).
     on_exit: Box<dyn Fn(ThreadExit) + Send + Sync>,
 }
@@ -104,14 +106,15 @@ pub struct Threads<T: 'static> {
 impl<T: Send + 'static> Threads<T> {
     /// Thread support for `module`: at most `max` threads besides the main
     /// one; `make` builds a new thread's store data around its context,
-    /// `ctx` finds the context in it, and `on_exit` ends the guest (after
-    /// its sockets are closed).
+    /// `ctx` finds the context in it, `limiter` its resource limits, and
+    /// `on_exit` ends the guest (after its sockets are closed).
     pub fn new(
         engine: &Engine,
         module: &Module,
         max: usize,
         make: impl Fn(WasockCtx, Arc<Threads<T>>) -> T + Send + Sync + 'static,
         ctx: impl CtxView<T>,
+        limiter: fn(&mut T) -> &mut dyn ResourceLimiter,
         on_exit: impl Fn(ThreadExit) + Send + Sync + 'static,
     ) -> Arc<Threads<T>> {
         Arc::new(Threads {
@@ -123,6 +126,7 @@ impl<T: Send + 'static> Threads<T> {
             next_tid: AtomicU32::new(1),
             make: Box::new(make),
             ctx: Box::new(ctx),
+            limiter,
             on_exit: Box::new(on_exit),
         })
     }
@@ -166,6 +170,7 @@ impl<T: Send + 'static> Threads<T> {
     /// Runs one thread to its end; `Some` when it ends the whole guest.
     fn run(&self, linker: &Linker<T>, data: T, tid: u32, start_arg: i32) -> Option<ThreadExit> {
         let mut store = Store::new(&self.engine, data);
+        store.limiter(self.limiter);
         let result = linker.instantiate(&mut store, &self.module).and_then(|instance| {
             instance
                 .get_typed_func::<(i32, i32), ()>(&mut store, "wasi_thread_start")?
