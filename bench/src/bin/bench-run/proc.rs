@@ -11,11 +11,25 @@ use std::time::{Duration, Instant};
 
 use crate::Config;
 
+/// The CPUs a run is pinned to: `--cpu`'s one (every row but the scaling
+/// rows), or `--cpus2`'s two (the `_2cpu` rows' server and load generator).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Cores {
+    One,
+    Two,
+}
+
 /// The `taskset -c CPU` prefix, or nothing when not pinning.
 pub fn pin(cfg: &Config) -> Vec<String> {
-    match cfg.cpu {
-        Some(cpu) => vec!["taskset".into(), "-c".into(), cpu.to_string()],
-        None => Vec::new(),
+    pin_to(cfg, Cores::One)
+}
+
+/// The `taskset -c CPU` or `taskset -c CPU,CPU` prefix, or nothing when not pinning.
+pub fn pin_to(cfg: &Config, cores: Cores) -> Vec<String> {
+    match (cfg.cpu, cores) {
+        (None, _) => Vec::new(),
+        (Some(cpu), Cores::One) => vec!["taskset".into(), "-c".into(), cpu.to_string()],
+        (Some(_), Cores::Two) => vec!["taskset".into(), "-c".into(), format!("{},{}", cfg.cpus2[0], cfg.cpus2[1])],
     }
 }
 
@@ -158,16 +172,32 @@ impl Server {
     }
 
     /// CPU time the process has used, all its threads, in nanoseconds: the
-    /// sum of each thread's first /proc/PID/task/TID/schedstat field (time on
-    /// a CPU, ns), which is much finer than /proc/PID/stat's clock ticks.
+    /// sum of each live thread's first /proc/PID/task/TID/schedstat field
+    /// (time on a CPU, ns), which is much finer than /proc/PID/stat's clock
+    /// ticks, or that coarser total if it is larger: it also counts threads
+    /// that have exited (a thread-per-connection server's, once its load
+    /// generator has closed the connections), which the tasks no longer show.
     pub fn cpu_ns(&self) -> Result<u64, String> {
         let dir = format!("/proc/{}/task", self.pid());
-        let mut total = 0;
+        let mut live = 0;
         for task in std::fs::read_dir(&dir).map_err(|e| format!("{dir}: {e}"))?.flatten() {
             let text = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-            total += text.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            live += text.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
         }
-        Ok(total)
+        Ok(live.max(self.stat_cpu_ns().unwrap_or(0)))
+    }
+
+    /// utime + stime of /proc/PID/stat (the whole thread group, exited
+    /// threads included), in ns; None if it cannot be read.
+    fn stat_cpu_ns(&self) -> Option<u64> {
+        let text = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        // The fields after the command name, which may hold spaces: state is
+        // field 3, utime 14, stime 15.
+        let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok().filter(|&h| h > 0)?;
+        Some(ticks * 1_000_000_000 / hz)
     }
 }
 
