@@ -153,7 +153,7 @@ fn thread_echo(cfg: &Config, ports: &proc::Ports, server: &Program, rows: &mut V
         (THREAD_ECHO[1], Cores::Two, "thread-per-connection echo server, 50 busy connections, 2 CPUs"),
     ] {
         if cfg.wants(name) {
-            let w = servers::Echo { name, conns: 50, rounds: 1000, cores, describe };
+            let w = servers::Echo { name, conns: 50, rounds: 1000, cores, threads_exit: true, describe };
             measured.push(servers::echo(cfg, ports, server, w));
         }
     }
@@ -353,13 +353,20 @@ fn run(mut cfg: Config) -> Result<(), String> {
             eprintln!("bench-run: static_http: {e}");
         }
     });
-    let echo = |name, conns, rounds, cores, describe| servers::Echo { name, conns, rounds, cores, describe };
+    let echo = |name, conns, rounds, describe| servers::Echo {
+        name,
+        conns,
+        rounds,
+        cores: Cores::One,
+        threads_exit: false,
+        describe,
+    };
     family(&["echo_500"], cfg.c_program("echo_server"), &mut |p, rows| {
-        let w = echo("echo_500", 500, 100, Cores::One, "poll() echo server, 500 busy connections");
+        let w = echo("echo_500", 500, 100, "poll() echo server, 500 busy connections");
         rows.extend(servers::echo(cfg, &server_ports, p, w))
     });
     family(&["tokio_echo"], cfg.rust_program("bench-tokio-echo", WASIP1), &mut |p, rows| {
-        let w = echo("tokio_echo", 50, 400, Cores::One, "tokio echo server, 50 busy connections");
+        let w = echo("tokio_echo", 50, 400, "tokio echo server, 50 busy connections");
         rows.extend(servers::echo(cfg, &server_ports, p, w))
     });
     family(&THREAD_ECHO, cfg.rust_program("bench-thread-echo", WASIP1_THREADS), &mut |p, rows| {

@@ -172,32 +172,37 @@ impl Server {
     }
 
     /// CPU time the process has used, all its threads, in nanoseconds: the
-    /// sum of each live thread's first /proc/PID/task/TID/schedstat field
-    /// (time on a CPU, ns), which is much finer than /proc/PID/stat's clock
-    /// ticks, or that coarser total if it is larger: it also counts threads
-    /// that have exited (a thread-per-connection server's, once its load
-    /// generator has closed the connections), which the tasks no longer show.
+    /// sum of each thread's first /proc/PID/task/TID/schedstat field (time on
+    /// a CPU, ns), which is much finer than /proc/PID/stat's clock ticks.
+    /// Threads that have exited are not counted: see [`Server::group_cpu_ns`].
     pub fn cpu_ns(&self) -> Result<u64, String> {
         let dir = format!("/proc/{}/task", self.pid());
-        let mut live = 0;
+        let mut total = 0;
         for task in std::fs::read_dir(&dir).map_err(|e| format!("{dir}: {e}"))?.flatten() {
             let text = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-            live += text.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            total += text.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
         }
-        Ok(live.max(self.stat_cpu_ns().unwrap_or(0)))
+        Ok(total)
     }
 
-    /// utime + stime of /proc/PID/stat (the whole thread group, exited
-    /// threads included), in ns; None if it cannot be read.
-    fn stat_cpu_ns(&self) -> Option<u64> {
-        let text = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+    /// CPU time of the whole thread group in nanoseconds, threads that have
+    /// exited included (a thread-per-connection server's, once the load has
+    /// closed its connections): utime + stime of /proc/PID/stat, so only to
+    /// a clock tick (10 ms).
+    pub fn group_cpu_ns(&self) -> Result<u64, String> {
+        let path = format!("/proc/{}/stat", self.pid());
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
         // The fields after the command name, which may hold spaces: state is
         // field 3, utime 14, stime 15.
-        let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
-        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        let fields: Vec<&str> = text.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
+        let ticks = field(11).zip(field(12)).map(|(u, s)| u + s).ok_or_else(|| format!("{path}: no utime/stime"))?;
         // SAFETY: sysconf has no preconditions.
-        let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok().filter(|&h| h > 0)?;
-        Some(ticks * 1_000_000_000 / hz)
+        let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap_or(0);
+        if hz == 0 {
+            return Err("sysconf(_SC_CLK_TCK) failed".into());
+        }
+        Ok(ticks * 1_000_000_000 / hz)
     }
 }
 

@@ -40,9 +40,12 @@ const IDLE_WINDOW: Duration = Duration::from_secs(2);
 struct Setup<'a> {
     cores: Cores,
     dir: Option<&'a Path>,
+    /// The server's threads exit during a run (one per connection): its CPU
+    /// time is then the thread group's, which counts them, to a clock tick.
+    threads_exit: bool,
 }
 
-const ONE_CPU: Setup = Setup { cores: Cores::One, dir: None };
+const ONE_CPU: Setup = Setup { cores: Cores::One, dir: None, threads_exit: false };
 
 /// The command line of a server run: the native build, or the wasm build
 /// under `wasock run` granted its port (and `dir`, preopened as itself).
@@ -94,9 +97,10 @@ fn load(
         let mut argv = pin_to(cfg, setup.cores);
         argv.push(cfg.load.display().to_string());
         argv.extend(args(port));
-        let before = srv.cpu_ns()?;
+        let cpu_ns = || if setup.threads_exit { srv.group_cpu_ns() } else { srv.cpu_ns() };
+        let before = cpu_ns()?;
         let out = run_bounded(&argv, cfg.timeout);
-        let cpu = srv.cpu_ns()?.saturating_sub(before);
+        let cpu = cpu_ns()?.saturating_sub(before);
         let r = parse_result(&out.stdout).filter(|_| out.ok).ok_or_else(|| out.why("no RESULT line"))?;
         Ok((r.value, cpu as f64 / 1e3 / r.ops.max(1) as f64))
     })
@@ -148,7 +152,7 @@ pub fn static_http(cfg: &Config, ports: &Ports, http: &Program, rows: &mut Vec<R
         let kind = if unit == "conn/s" { "http_conn" } else { "http_get" };
         let mut cpu = cpu_row(&row, if unit == "conn/s" { "CPU µs/conn" } else { "CPU µs/file" });
         row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
-            load(cfg, ports, http, side, Setup { cores: Cores::One, dir: Some(&files.0) }, |port| {
+            load(cfg, ports, http, side, Setup { dir: Some(&files.0), ..ONE_CPU }, |port| {
                 vec![kind.into(), format!("127.0.0.1:{port}"), path.into(), size.to_string(), n.to_string()]
             })
         });
@@ -164,19 +168,21 @@ pub struct Echo<'a> {
     pub conns: u64,
     pub rounds: u64,
     pub cores: Cores,
+    /// A thread per connection (see [`Setup::threads_exit`]).
+    pub threads_exit: bool,
     pub describe: &'a str,
 }
 
 /// An echo server driven by `bench-load echo`: its round trips/s row and
 /// its CPU per round trip row.
 pub fn echo(cfg: &Config, ports: &Ports, server: &Program, w: Echo) -> [Row; 2] {
-    let Echo { name, conns, rounds, cores, describe } = w;
+    let Echo { name, conns, rounds, cores, threads_exit, describe } = w;
     let rounds = scaled(cfg, rounds);
     let mut row =
         Row::new(name, server.lang, "rt/s", true).target(Target::Ratio(0.90)).ops(conns * rounds).describe(describe);
     let mut cpu = cpu_row(&row, "CPU µs/rt");
     row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
-        load(cfg, ports, server, side, Setup { cores, dir: None }, |port| {
+        load(cfg, ports, server, side, Setup { cores, dir: None, threads_exit }, |port| {
             vec!["echo".into(), format!("127.0.0.1:{port}"), conns.to_string(), rounds.to_string()]
         })
     });
