@@ -32,7 +32,7 @@ use wasock_bench::{Workload, WORKLOADS};
 
 use crate::proc::{have, Cores};
 use crate::report::{fmt_ratio, fmt_value};
-use crate::row::{Row, Target};
+use crate::row::Row;
 use crate::syscalls::SyscallRow;
 
 const USAGE: &str = "\
@@ -139,32 +139,6 @@ impl Program {
 /// The guest targets of the bench crate's Rust programs.
 const WASIP1: &str = "wasm32-wasip1";
 const WASIP1_THREADS: &str = "wasm32-wasip1-threads";
-
-/// thread_echo's rows: on one CPU, on two, and the scaling between them.
-const THREAD_ECHO: [&str; 2] = ["thread_echo", "thread_echo_2cpu"];
-
-/// The thread-per-connection server on `--cpu` and on `--cpus2` (server
-/// and load generator alike: its threads can then run beside the load),
-/// and, when both ran, how each side's throughput scales from one to two.
-fn thread_echo(cfg: &Config, ports: &proc::Ports, server: &Program, rows: &mut Vec<Row>) {
-    let mut measured: Vec<[Row; 2]> = Vec::new();
-    for (name, cores, describe) in [
-        (THREAD_ECHO[0], Cores::One, "thread-per-connection echo server, 50 busy connections"),
-        (THREAD_ECHO[1], Cores::Two, "thread-per-connection echo server, 50 busy connections, 2 CPUs"),
-    ] {
-        if cfg.wants(name) {
-            let w = servers::Echo { name, conns: 50, rounds: 1000, cores, threads_exit: true, describe };
-            measured.push(servers::echo(cfg, ports, server, w));
-        }
-    }
-    // The aim is that the guest scales as native does.
-    let scaling = match &measured[..] {
-        [[one, _], [two, _]] => Some(Row::scaling("thread_echo_scaling", one, two, Target::Ratio(0.90))),
-        _ => None,
-    };
-    rows.extend(measured.into_iter().flatten());
-    rows.extend(scaling);
-}
 
 /// `--cpus2`'s value: two different CPU numbers, comma-separated.
 fn cpu_pair(v: &str) -> Option<[u32; 2]> {
@@ -308,7 +282,7 @@ fn run(mut cfg: Config) -> Result<(), String> {
     let pinning = match cfg.cpu {
         Some(c) => {
             let [a, b] = cfg.cpus2;
-            let two = if cfg.wants(THREAD_ECHO[1]) {
+            let two = if cfg.wants(servers::THREAD_ECHO[1]) {
                 format!(", but thread_echo_2cpu's server and load generator on CPUs {a} and {b} (`taskset -c {a},{b}`)")
             } else {
                 String::new()
@@ -369,8 +343,8 @@ fn run(mut cfg: Config) -> Result<(), String> {
         let w = echo("tokio_echo", 50, 400, "tokio echo server, 50 busy connections");
         rows.extend(servers::echo(cfg, &server_ports, p, w))
     });
-    family(&THREAD_ECHO, cfg.rust_program("bench-thread-echo", WASIP1_THREADS), &mut |p, rows| {
-        thread_echo(cfg, &server_ports, p, rows)
+    family(&servers::THREAD_ECHO, cfg.rust_program("bench-thread-echo", WASIP1_THREADS), &mut |p, rows| {
+        servers::thread_echo(cfg, &server_ports, p, rows)
     });
     family(&["tokio_idle"], cfg.rust_program("bench-tokio-echo", WASIP1), &mut |p, rows| {
         rows.push(servers::tokio_idle(cfg, &server_ports, p))

@@ -189,6 +189,32 @@ pub fn echo(cfg: &Config, ports: &Ports, server: &Program, w: Echo) -> [Row; 2] 
     [row, cpu]
 }
 
+/// thread_echo's rows: on one CPU, on two, and the scaling between them.
+pub const THREAD_ECHO: [&str; 2] = ["thread_echo", "thread_echo_2cpu"];
+
+/// The thread-per-connection server on `--cpu` and on `--cpus2` (server
+/// and load generator alike: its threads can then run beside the load),
+/// and, when both ran, how each side's throughput scales from one to two.
+pub fn thread_echo(cfg: &Config, ports: &Ports, server: &Program, rows: &mut Vec<Row>) {
+    let mut measured: Vec<[Row; 2]> = Vec::new();
+    for (name, cores, describe) in [
+        (THREAD_ECHO[0], Cores::One, "thread-per-connection echo server, 50 busy connections"),
+        (THREAD_ECHO[1], Cores::Two, "thread-per-connection echo server, 50 busy connections, 2 CPUs"),
+    ] {
+        if cfg.wants(name) {
+            let w = Echo { name, conns: 50, rounds: 1000, cores, threads_exit: true, describe };
+            measured.push(echo(cfg, ports, server, w));
+        }
+    }
+    // The aim is that the guest scales as native does.
+    let scaling = match &measured[..] {
+        [[one, _], [two, _]] => Some(Row::scaling("thread_echo_scaling", one, two, Target::Ratio(0.90))),
+        _ => None,
+    };
+    rows.extend(measured.into_iter().flatten());
+    rows.extend(scaling);
+}
+
 /// tokio_idle: the server's CPU milliseconds per second while it holds
 /// [`IDLE_CONNS`] open connections that send nothing.
 pub fn tokio_idle(cfg: &Config, ports: &Ports, server: &Program) -> Row {
