@@ -3,9 +3,9 @@
 # How to run it and read it: bench/README.md. Results: bench/results.md.
 #
 # Everything is a release build: the host (target/release/wasock), the bench
-# crate natively and for wasm32-wasip1 (its own workspace, in target/bench so
-# it stays out of other builds' way), and the C client with gcc -O2 and with
-# wasock-cc -O2. BENCH_ARGS go to the driver, e.g.
+# crate natively, for wasm32-wasip1 and for wasm32-wasip1-threads (its own
+# workspace, in target/bench so it stays out of other builds' way), and the C
+# client with gcc -O2 and with wasock-cc -O2. BENCH_ARGS go to the driver, e.g.
 #   make bench BENCH_ARGS="--only tcp_pingpong,udp_rr --runs 5"
 
 BENCH_TARGET_DIR := $(TARGET_DIR)/bench
@@ -36,14 +36,19 @@ bench-host:
 # tokio's `net` on wasm32-wasip1 needs `--cfg tokio_unstable`. Cargo reads
 # .cargo/config.toml from the current directory (the repository root here),
 # not from bench/, so the flag is given on the command line, for the wasm
-# target only.
-BENCH_WASM_RUSTFLAGS := --config 'target.wasm32-wasip1.rustflags=["--cfg","tokio_unstable"]'
+# targets only. wasm32-wasip1-threads needs it too: tokio is a dependency of
+# the whole crate, so it is compiled there even for bench-thread-echo.
+BENCH_WASM_RUSTFLAGS := --config 'target.wasm32-wasip1.rustflags=["--cfg","tokio_unstable"]' \
+  --config 'target.wasm32-wasip1-threads.rustflags=["--cfg","tokio_unstable"]'
 
+# bench-thread-echo (a std::thread per connection) is the one guest built
+# for wasm32-wasip1-threads (`make setup` adds the target).
 bench-rust: setup
 	$(BENCH_CARGO) --bin bench-client --bin bench-peer --bin bench-run --bin bench-load \
-	  --bin bench-startup --bin bench-tokio-echo
+	  --bin bench-startup --bin bench-tokio-echo --bin bench-thread-echo
 	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1 \
 	  --bin bench-client --bin bench-startup --bin bench-tokio-echo
+	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1-threads --bin bench-thread-echo
 
 # The C client, the servers and the start-up program, each with gcc and with
 # wasock-cc (bench/c/*.c but the shared header).

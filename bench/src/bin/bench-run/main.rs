@@ -6,7 +6,9 @@
 //! everything pinned to the same CPU, native and guest runs alternating,
 //! `--runs` times each:
 //! - client workloads (clients.rs): the Rust and C clients against the peer;
-//! - server workloads (servers.rs): C and tokio servers driven by `bench-load`;
+//! - server workloads (servers.rs): C, tokio and thread-per-connection
+//!   servers driven by `bench-load` (thread_echo also on two CPUs, for its
+//!   scaling);
 //! - start-up (startup.rs): a one-connection program, spawn to exit.
 //!
 //! Prints the table of medians and writes it, with the machine and every
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use wasock_bench::{Workload, WORKLOADS};
 
-use crate::proc::have;
+use crate::proc::{have, Cores};
 use crate::report::{fmt_ratio, fmt_value};
 use crate::row::Row;
 use crate::syscalls::SyscallRow;
@@ -44,24 +46,27 @@ usage: bench-run [OPTIONS]   (from the repository root)
   --c-wasm PATH       C guest (build/bench/client.wasm)
   --rust-dir DIR      the bench crate's target dir: DIR/release/NAME and
                       DIR/wasm32-wasip1/release/NAME.wasm for bench-startup and
-                      bench-tokio-echo (target/bench)
+                      bench-tokio-echo, DIR/wasm32-wasip1-threads/release/NAME.wasm
+                      for bench-thread-echo (target/bench)
   --c-dir DIR         DIR/NAME and DIR/NAME.wasm for http_server, echo_server
                       and startup (build/bench)
   --runs N            runs per cell, the table shows the median (3)
   --warmup N          unmeasured runs per side before a cell's runs (1)
   --cpu N             the CPU peer, clients and servers are pinned to (0); 'none' to not pin
+  --cpus2 A,B         the two CPUs of the 2-CPU rows' server and load generator (0,1)
   --scale F           multiply every workload's operation count by F (1.0)
   --only LIST         comma-separated workloads or families (all): tcp_bulk, tcp_pingpong,
                       tcp_connect, udp_rr, hostcall, udp_batch, static_http (static_http_1k,
                       static_http_5m), echo_500, startup (startup_cold, startup_cached),
-                      tokio_echo, tokio_idle
+                      tokio_echo, tokio_idle, thread_echo (with thread_echo_2cpu
+                      and the scaling row), thread_echo_2cpu
   --syscalls WHICH    strace accounting of the client workloads: rust, all or none (all)
   --timeout SECS      per client or load-generator run (120)
   --out PATH          the report (bench/results.md); '-' for none
   --findings PATH     hand-written notes appended to the report (bench/findings.md)";
 
 /// The server and start-up workload names `--only` takes (besides the client workloads).
-const OTHER_WORKLOADS: [&str; 8] = [
+const OTHER_WORKLOADS: [&str; 10] = [
     "static_http_1k",
     "static_http_5m",
     "echo_500",
@@ -70,6 +75,8 @@ const OTHER_WORKLOADS: [&str; 8] = [
     "tokio_echo",
     "tokio_idle",
     "udp_batch",
+    "thread_echo",
+    "thread_echo_2cpu",
 ];
 
 pub struct Config {
@@ -82,6 +89,7 @@ pub struct Config {
     pub runs: usize,
     pub warmup: usize,
     pub cpu: Option<u32>,
+    pub cpus2: [u32; 2],
     pub scale: f64,
     /// `--only`'s names; None for everything.
     only: Option<Vec<String>>,
@@ -100,11 +108,12 @@ impl Config {
         })
     }
 
-    fn rust_program(&self, name: &str) -> Program {
+    /// A Rust program of the bench crate, its guest built for `target`.
+    fn rust_program(&self, name: &str, target: &str) -> Program {
         Program {
             lang: "Rust",
             native: self.rust_dir.join("release").join(name),
-            wasm: self.rust_dir.join("wasm32-wasip1/release").join(format!("{name}.wasm")),
+            wasm: self.rust_dir.join(target).join("release").join(format!("{name}.wasm")),
         }
     }
 
@@ -125,6 +134,17 @@ impl Program {
     fn absent(&self) -> Vec<String> {
         [&self.native, &self.wasm].into_iter().filter(|p| !p.exists()).map(|p| p.display().to_string()).collect()
     }
+}
+
+/// The guest targets of the bench crate's Rust programs.
+const WASIP1: &str = "wasm32-wasip1";
+const WASIP1_THREADS: &str = "wasm32-wasip1-threads";
+
+/// `--cpus2`'s value: two different CPU numbers, comma-separated.
+fn cpu_pair(v: &str) -> Option<[u32; 2]> {
+    let (a, b) = v.split_once(',')?;
+    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (a != b).then_some([a, b])
 }
 
 fn parse_args() -> Result<Config, String> {
@@ -150,6 +170,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
         runs: 3,
         warmup: 1,
         cpu: Some(0),
+        cpus2: [0, 1],
         scale: 1.0,
         only: None,
         syscalls: "all".into(),
@@ -177,6 +198,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
             "--warmup" => c.warmup = v.parse().ok().filter(|&n| n <= 9).ok_or_else(bad)?,
             "--cpu" if v == "none" => c.cpu = None,
             "--cpu" => c.cpu = Some(v.parse().map_err(|_| bad())?),
+            "--cpus2" => c.cpus2 = cpu_pair(&v).ok_or_else(bad)?,
             "--scale" => c.scale = v.parse().ok().filter(|&f: &f64| f > 0.0 && f <= 100.0).ok_or_else(bad)?,
             "--only" => {
                 let names: Vec<String> = v.split(',').map(|n| n.trim().to_string()).collect();
@@ -258,7 +280,15 @@ fn run(mut cfg: Config) -> Result<(), String> {
         }
     }
     let pinning = match cfg.cpu {
-        Some(c) => format!("peer, clients, servers and load generator pinned to CPU {c} (`taskset -c {c}` for all)"),
+        Some(c) => {
+            let [a, b] = cfg.cpus2;
+            let two = if cfg.wants(servers::THREAD_ECHO[1]) {
+                format!(", but thread_echo_2cpu's server and load generator on CPUs {a} and {b} (`taskset -c {a},{b}`)")
+            } else {
+                String::new()
+            };
+            format!("peer, clients, servers and load generator pinned to CPU {c} (`taskset -c {c}` for all{two})")
+        }
         None => "UNPINNED (no taskset): expect round-trip figures to swing several-fold".into(),
     };
     let peer = peer::start_peer(cfg)?;
@@ -297,32 +327,29 @@ fn run(mut cfg: Config) -> Result<(), String> {
             eprintln!("bench-run: static_http: {e}");
         }
     });
+    let echo = |name, conns, rounds, describe| servers::Echo {
+        name,
+        conns,
+        rounds,
+        cores: Cores::One,
+        threads_exit: false,
+        describe,
+    };
     family(&["echo_500"], cfg.c_program("echo_server"), &mut |p, rows| {
-        rows.extend(servers::echo(
-            cfg,
-            &server_ports,
-            p,
-            "echo_500",
-            500,
-            100,
-            "poll() echo server, 500 busy connections",
-        ))
+        let w = echo("echo_500", 500, 100, "poll() echo server, 500 busy connections");
+        rows.extend(servers::echo(cfg, &server_ports, p, w))
     });
-    family(&["tokio_echo"], cfg.rust_program("bench-tokio-echo"), &mut |p, rows| {
-        rows.extend(servers::echo(
-            cfg,
-            &server_ports,
-            p,
-            "tokio_echo",
-            50,
-            400,
-            "tokio echo server, 50 busy connections",
-        ))
+    family(&["tokio_echo"], cfg.rust_program("bench-tokio-echo", WASIP1), &mut |p, rows| {
+        let w = echo("tokio_echo", 50, 400, "tokio echo server, 50 busy connections");
+        rows.extend(servers::echo(cfg, &server_ports, p, w))
     });
-    family(&["tokio_idle"], cfg.rust_program("bench-tokio-echo"), &mut |p, rows| {
+    family(&servers::THREAD_ECHO, cfg.rust_program("bench-thread-echo", WASIP1_THREADS), &mut |p, rows| {
+        servers::thread_echo(cfg, &server_ports, p, rows)
+    });
+    family(&["tokio_idle"], cfg.rust_program("bench-tokio-echo", WASIP1), &mut |p, rows| {
         rows.push(servers::tokio_idle(cfg, &server_ports, p))
     });
-    for prog in [cfg.c_program("startup"), cfg.rust_program("bench-startup")] {
+    for prog in [cfg.c_program("startup"), cfg.rust_program("bench-startup", WASIP1)] {
         family(&["startup_cold", "startup_cached"], prog, &mut |p, rows| startup::startup(cfg, &peer, p, rows));
     }
 
@@ -379,5 +406,21 @@ mod tests {
         assert!(!only(&["static_http_1k"]).wants("static_http_5m"));
         assert!(parse(["--only".to_string(), "nonesuch".to_string()].into_iter()).is_err());
         assert!(parse(std::iter::empty()).unwrap().wants("tokio_idle"));
+        // thread_echo is a family: its 2-CPU row comes with it, not the other way round.
+        let c = only(&["thread_echo"]);
+        assert!(c.wants("thread_echo") && c.wants("thread_echo_2cpu"));
+        let c = only(&["thread_echo_2cpu"]);
+        assert!(c.wants("thread_echo_2cpu") && !c.wants("thread_echo"));
+    }
+
+    #[test]
+    fn cpus2_takes_two_different_cpus() {
+        assert_eq!(cpu_pair("0,1"), Some([0, 1]));
+        assert_eq!(cpu_pair(" 2, 3"), Some([2, 3]));
+        for bad in ["0", "1,1", "0,x", "0,1,2", ""] {
+            assert_eq!(cpu_pair(bad), None, "{bad}");
+        }
+        let c = parse(["--cpus2".to_string(), "2,3".to_string()].into_iter()).unwrap();
+        assert_eq!(c.cpus2, [2, 3]);
     }
 }

@@ -11,11 +11,25 @@ use std::time::{Duration, Instant};
 
 use crate::Config;
 
+/// The CPUs a run is pinned to: `--cpu`'s one (every row but the scaling
+/// rows), or `--cpus2`'s two (the `_2cpu` rows' server and load generator).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Cores {
+    One,
+    Two,
+}
+
 /// The `taskset -c CPU` prefix, or nothing when not pinning.
 pub fn pin(cfg: &Config) -> Vec<String> {
-    match cfg.cpu {
-        Some(cpu) => vec!["taskset".into(), "-c".into(), cpu.to_string()],
-        None => Vec::new(),
+    pin_to(cfg, Cores::One)
+}
+
+/// The `taskset -c CPU` or `taskset -c CPU,CPU` prefix, or nothing when not pinning.
+pub fn pin_to(cfg: &Config, cores: Cores) -> Vec<String> {
+    match (cfg.cpu, cores) {
+        (None, _) => Vec::new(),
+        (Some(cpu), Cores::One) => vec!["taskset".into(), "-c".into(), cpu.to_string()],
+        (Some(_), Cores::Two) => vec!["taskset".into(), "-c".into(), format!("{},{}", cfg.cpus2[0], cfg.cpus2[1])],
     }
 }
 
@@ -160,6 +174,7 @@ impl Server {
     /// CPU time the process has used, all its threads, in nanoseconds: the
     /// sum of each thread's first /proc/PID/task/TID/schedstat field (time on
     /// a CPU, ns), which is much finer than /proc/PID/stat's clock ticks.
+    /// Threads that have exited are not counted: see [`Server::group_cpu_ns`].
     pub fn cpu_ns(&self) -> Result<u64, String> {
         let dir = format!("/proc/{}/task", self.pid());
         let mut total = 0;
@@ -168,6 +183,26 @@ impl Server {
             total += text.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
         }
         Ok(total)
+    }
+
+    /// CPU time of the whole thread group in nanoseconds, threads that have
+    /// exited included (a thread-per-connection server's, once the load has
+    /// closed its connections): utime + stime of /proc/PID/stat, so only to
+    /// a clock tick (10 ms).
+    pub fn group_cpu_ns(&self) -> Result<u64, String> {
+        let path = format!("/proc/{}/stat", self.pid());
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        // The fields after the command name, which may hold spaces: state is
+        // field 3, utime 14, stime 15.
+        let fields: Vec<&str> = text.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+        let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
+        let ticks = field(11).zip(field(12)).map(|(u, s)| u + s).ok_or_else(|| format!("{path}: no utime/stime"))?;
+        // SAFETY: sysconf has no preconditions.
+        let hz = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap_or(0);
+        if hz == 0 {
+            return Err("sysconf(_SC_CLK_TCK) failed".into());
+        }
+        Ok(ticks * 1_000_000_000 / hz)
     }
 }
 

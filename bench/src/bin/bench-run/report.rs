@@ -138,8 +138,9 @@ pub fn report(cfg: &Config, pinning: &str, rows: &[Row], missing: &[String], sys
         r,
         "\nguest/native is guest speed over native speed (for ns/call, ms and CPU ms/s: native over guest): 1.00 is \
          parity, higher is better. \"native\" is the same program built for x86_64 Linux; \"guest\" is it built for \
-         wasm32-wasip1 and run by `wasock run`. The program is the client for the client workloads and the server \
-         for static_http, echo_500 and tokio_*.\n"
+         wasm32-wasip1 (thread_echo*: wasm32-wasip1-threads) and run by `wasock run`. The program is the client for \
+         the client workloads and the server for static_http, echo_500, tokio_* and thread_echo*; \
+         thread_echo_scaling is each side's 2-CPU throughput over its 1-CPU throughput.\n"
     );
 
     let _ = writeln!(r, "## Short of target\n");

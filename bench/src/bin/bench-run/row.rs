@@ -123,6 +123,27 @@ impl Row {
         }
     }
 
+    /// The scaling row of `one` (a throughput on one CPU) and `two` (the
+    /// same workload on two): per side, each of `two`'s runs over `one`'s
+    /// median, so the row's median is the ratio of the two medians. Its
+    /// guest/native is how the guest's scaling compares with native's.
+    pub fn scaling(name: &str, one: &Row, two: &Row, target: Target) -> Row {
+        let mut row = Row::new(name, one.lang, "2-CPU/1-CPU", true)
+            .target(target)
+            .ops(two.ops)
+            .describe(&format!("{}: throughput on 2 CPUs over 1 CPU", one.describe));
+        for side in [Side::Native, Side::Guest] {
+            let (base, of) = if side == Side::Native { (&one.native, &two.native) } else { (&one.guest, &two.guest) };
+            let cell = row.cell(side);
+            match base.median().filter(|&b| b > 0.0) {
+                Some(b) => cell.values = of.values.iter().map(|v| v / b).collect(),
+                None => cell.errors.push(format!("no 1-CPU figure for {side:?}")),
+            }
+            cell.errors.extend(of.errors.iter().cloned());
+        }
+        row
+    }
+
     fn cell(&mut self, side: Side) -> &mut Cell {
         if side == Side::Native {
             &mut self.native
@@ -195,6 +216,21 @@ mod tests {
         let idle = row(false, &[0.0], &[0.0], Target::GuestAtMost(1.0, "about zero"));
         assert_eq!(idle.ratio(), None);
         assert!(!idle.failed() && !idle.short());
+    }
+
+    #[test]
+    fn scaling_is_two_cpus_over_one_per_side() {
+        let one = row(true, &[100.0, 90.0, 110.0], &[50.0, 60.0, 40.0], Target::Ratio(0.9));
+        let two = row(true, &[150.0, 200.0, 170.0], &[95.0, 80.0, 90.0], Target::Ratio(0.9));
+        let s = Row::scaling("w_scaling", &one, &two, Target::Ratio(0.9));
+        assert_eq!(s.native.values, vec![1.5, 2.0, 1.7]);
+        assert_eq!(s.native.median(), Some(1.7));
+        assert_eq!(s.guest.median(), Some(1.8));
+        // The guest scales better than native here: the ratio is above 1.
+        assert!((s.ratio().unwrap() - 1.8 / 1.7).abs() < 1e-12 && !s.short());
+        // No 1-CPU figure: no scaling figure, and the row says why.
+        let s = Row::scaling("w_scaling", &row(true, &[], &[50.0], Target::None), &two, Target::None);
+        assert!(s.failed() && s.native.errors.len() == 1);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   `Connection: close`, MB/s downloading a 5 MB file;
 //! - echo_500: `bench/c/echo_server.c`, 500 connections busy at once;
 //! - tokio_echo: `bench-tokio-echo`, 50 connections busy at once;
+//! - thread_echo: `bench-thread-echo` (a thread per connection), 50
+//!   connections busy at once, on one CPU and (`thread_echo_2cpu`) on two;
 //! - tokio_idle: the same server holding 50 idle connections: its CPU time
 //!   over an idle window.
 
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 use wasock_bench::{parse_result, MESSAGE};
 
 use crate::clients::scaled;
-use crate::proc::{pin, run_bounded, Ports, Server};
+use crate::proc::{pin_to, run_bounded, Cores, Ports, Server};
 use crate::row::{Row, Side, Target};
 use crate::{Config, Program};
 
@@ -32,23 +34,29 @@ const LISTEN_TIMEOUT: Duration = Duration::from_secs(60);
 const IDLE_CONNS: usize = 50;
 const IDLE_WINDOW: Duration = Duration::from_secs(2);
 
+/// Where a server run happens: the CPUs of the server and its load
+/// generator, and the directory the server is given (static_http's).
+#[derive(Clone, Copy)]
+struct Setup<'a> {
+    cores: Cores,
+    dir: Option<&'a Path>,
+    /// The server's threads exit during a run (one per connection): its CPU
+    /// time is then the thread group's, which counts them, to a clock tick.
+    threads_exit: bool,
+}
+
+const ONE_CPU: Setup = Setup { cores: Cores::One, dir: None, threads_exit: false };
+
 /// The command line of a server run: the native build, or the wasm build
 /// under `wasock run` granted its port (and `dir`, preopened as itself).
-fn server_argv(
-    cfg: &Config,
-    prog: &Program,
-    side: Side,
-    port: u16,
-    dir: Option<&Path>,
-    args: &[String],
-) -> Vec<String> {
-    let mut argv = pin(cfg);
+fn server_argv(cfg: &Config, prog: &Program, side: Side, port: u16, setup: Setup, args: &[String]) -> Vec<String> {
+    let mut argv = pin_to(cfg, setup.cores);
     match side {
         Side::Native => argv.push(prog.native.display().to_string()),
         Side::Guest => {
             argv.extend([cfg.wasock.display().to_string(), "run".into()]);
             argv.extend(["--allow-bind".into(), format!("127.0.0.1:{port}")]);
-            if let Some(d) = dir {
+            if let Some(d) = setup.dir {
                 argv.extend(["--dir".into(), d.display().to_string()]);
             }
             argv.push(prog.wasm.display().to_string());
@@ -64,34 +72,35 @@ fn with_server<T>(
     ports: &Ports,
     prog: &Program,
     side: Side,
-    dir: Option<&Path>,
+    setup: Setup,
     body: impl FnOnce(&Server, u16) -> Result<T, String>,
 ) -> Result<T, String> {
     let port = ports.take()?;
     let mut args = vec![port.to_string()];
-    args.extend(dir.map(|d| d.display().to_string()));
-    let server = Server::start(&server_argv(cfg, prog, side, port, dir, &args), LISTEN_TIMEOUT)?;
+    args.extend(setup.dir.map(|d| d.display().to_string()));
+    let server = Server::start(&server_argv(cfg, prog, side, port, setup, &args), LISTEN_TIMEOUT)?;
     body(&server, port).map_err(|e| format!("{e} (server: {})", server.why()))
 }
 
-/// One pinned `bench-load` run against a fresh server, `args(port)` its
-/// arguments. Returns the load's figure and the server's CPU time per
+/// One `bench-load` run against a fresh server, both pinned to the CPUs
+/// of `setup`, `args(port)` the load's arguments. Returns the load's figure and the server's CPU time per
 /// operation in µs (its threads' schedstat time on CPU over the load run).
 fn load(
     cfg: &Config,
     ports: &Ports,
     prog: &Program,
     side: Side,
-    dir: Option<&Path>,
+    setup: Setup,
     args: impl FnOnce(u16) -> Vec<String>,
 ) -> Result<(f64, f64), String> {
-    with_server(cfg, ports, prog, side, dir, |srv, port| {
-        let mut argv = pin(cfg);
+    with_server(cfg, ports, prog, side, setup, |srv, port| {
+        let mut argv = pin_to(cfg, setup.cores);
         argv.push(cfg.load.display().to_string());
         argv.extend(args(port));
-        let before = srv.cpu_ns()?;
+        let cpu_ns = || if setup.threads_exit { srv.group_cpu_ns() } else { srv.cpu_ns() };
+        let before = cpu_ns()?;
         let out = run_bounded(&argv, cfg.timeout);
-        let cpu = srv.cpu_ns()?.saturating_sub(before);
+        let cpu = cpu_ns()?.saturating_sub(before);
         let r = parse_result(&out.stdout).filter(|_| out.ok).ok_or_else(|| out.why("no RESULT line"))?;
         Ok((r.value, cpu as f64 / 1e3 / r.ops.max(1) as f64))
     })
@@ -143,7 +152,7 @@ pub fn static_http(cfg: &Config, ports: &Ports, http: &Program, rows: &mut Vec<R
         let kind = if unit == "conn/s" { "http_conn" } else { "http_get" };
         let mut cpu = cpu_row(&row, if unit == "conn/s" { "CPU µs/conn" } else { "CPU µs/file" });
         row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
-            load(cfg, ports, http, side, Some(&files.0), |port| {
+            load(cfg, ports, http, side, Setup { dir: Some(&files.0), ..ONE_CPU }, |port| {
                 vec![kind.into(), format!("127.0.0.1:{port}"), path.into(), size.to_string(), n.to_string()]
             })
         });
@@ -152,27 +161,58 @@ pub fn static_http(cfg: &Config, ports: &Ports, http: &Program, rows: &mut Vec<R
     Ok(())
 }
 
-/// An echo server driven by `conns` connections, `rounds` round trips
-/// each: its round trips/s row and its CPU per round trip row.
-pub fn echo(
-    cfg: &Config,
-    ports: &Ports,
-    server: &Program,
-    name: &str,
-    conns: u64,
-    rounds: u64,
-    describe: &str,
-) -> [Row; 2] {
+/// An echo workload: `conns` connections, `rounds` round trips each, the
+/// server and the load on `cores`.
+pub struct Echo<'a> {
+    pub name: &'a str,
+    pub conns: u64,
+    pub rounds: u64,
+    pub cores: Cores,
+    /// A thread per connection (see [`Setup::threads_exit`]).
+    pub threads_exit: bool,
+    pub describe: &'a str,
+}
+
+/// An echo server driven by `bench-load echo`: its round trips/s row and
+/// its CPU per round trip row.
+pub fn echo(cfg: &Config, ports: &Ports, server: &Program, w: Echo) -> [Row; 2] {
+    let Echo { name, conns, rounds, cores, threads_exit, describe } = w;
     let rounds = scaled(cfg, rounds);
     let mut row =
         Row::new(name, server.lang, "rt/s", true).target(Target::Ratio(0.90)).ops(conns * rounds).describe(describe);
     let mut cpu = cpu_row(&row, "CPU µs/rt");
     row.measure_with(Some(&mut cpu), cfg, cfg.warmup, |side| {
-        load(cfg, ports, server, side, None, |port| {
+        load(cfg, ports, server, side, Setup { cores, dir: None, threads_exit }, |port| {
             vec!["echo".into(), format!("127.0.0.1:{port}"), conns.to_string(), rounds.to_string()]
         })
     });
     [row, cpu]
+}
+
+/// thread_echo's rows: on one CPU, on two, and the scaling between them.
+pub const THREAD_ECHO: [&str; 2] = ["thread_echo", "thread_echo_2cpu"];
+
+/// The thread-per-connection server on `--cpu` and on `--cpus2` (server
+/// and load generator alike: its threads can then run beside the load),
+/// and, when both ran, how each side's throughput scales from one to two.
+pub fn thread_echo(cfg: &Config, ports: &Ports, server: &Program, rows: &mut Vec<Row>) {
+    let mut measured: Vec<[Row; 2]> = Vec::new();
+    for (name, cores, describe) in [
+        (THREAD_ECHO[0], Cores::One, "thread-per-connection echo server, 50 busy connections"),
+        (THREAD_ECHO[1], Cores::Two, "thread-per-connection echo server, 50 busy connections, 2 CPUs"),
+    ] {
+        if cfg.wants(name) {
+            let w = Echo { name, conns: 50, rounds: 1000, cores, threads_exit: true, describe };
+            measured.push(echo(cfg, ports, server, w));
+        }
+    }
+    // The aim is that the guest scales as native does.
+    let scaling = match &measured[..] {
+        [[one, _], [two, _]] => Some(Row::scaling("thread_echo_scaling", one, two, Target::Ratio(0.90))),
+        _ => None,
+    };
+    rows.extend(measured.into_iter().flatten());
+    rows.extend(scaling);
 }
 
 /// tokio_idle: the server's CPU milliseconds per second while it holds
@@ -184,7 +224,7 @@ pub fn tokio_idle(cfg: &Config, ports: &Ports, server: &Program) -> Row {
         .describe("tokio server holding 50 idle connections, CPU per second");
     // Nothing to warm: the window is idle by design.
     row.measure(cfg, 0, |side| {
-        with_server(cfg, ports, server, side, None, |srv, port| {
+        with_server(cfg, ports, server, side, ONE_CPU, |srv, port| {
             let mut conns = Vec::new();
             let mut buf = [0u8; MESSAGE];
             // One echo on each, so every connection is accepted and its task
