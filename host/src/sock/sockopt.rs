@@ -10,14 +10,13 @@
 //! `IP_TRANSPARENT`, `SO_ATTACH_FILTER`, ...) are in neither, so they are
 //! `noprotoopt` like any option the host does not know.
 
-use crate::abi::option::{decode, encode, flag, kernel_size};
+use crate::abi::option::{decode, encode, flag, kernel_size, Value, VALUE_MAX};
 use crate::abi::{Errno, Kind};
 use crate::call::served;
 use crate::ctx::CtxView;
 use crate::socket::Socket;
 use crate::spec::{self, Applies, OptType, SpecOpt};
 use libc::{c_int, c_void, socklen_t};
-use std::collections::HashMap;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use wasmtime::{Caller, Linker};
@@ -95,17 +94,24 @@ pub struct Opt {
 }
 
 /// The options by the spec's (level, name).
-pub struct Table(HashMap<(u32, u32), Opt>);
+/// Sorted by (level, name), searched by halves: a few dozen entries, and
+/// the option calls are the host's cheapest, so no hashing.
+pub struct Table(Vec<((u32, u32), Opt)>);
 
 impl Table {
     /// Builds the table from the spec's `option` lines; an option the
     /// allow-list lacks is an error.
     pub fn from_spec(text: &str) -> Result<Table, String> {
-        let mut map = HashMap::new();
+        let mut opts = Vec::new();
         for o in spec::parse_options(text)? {
-            map.insert((o.level, o.name), resolve(&o)?);
+            if kernel_size(o.ty).max(o.ty.min_len() as usize) > VALUE_MAX {
+                return Err(format!("spec option {}: values longer than {VALUE_MAX} bytes", o.ident));
+            }
+            opts.push(((o.level, o.name), resolve(&o)?));
         }
-        Ok(Table(map))
+        opts.sort_by_key(|(k, _)| *k);
+        opts.dedup_by_key(|(k, _)| *k);
+        Ok(Table(opts))
     }
 
     /// The option for a guest's (level, name), if the socket has it, else
@@ -125,7 +131,8 @@ impl Table {
         if !applies {
             return Err(if get && !sock.is_ipv6()? { Errno::NOTSUP } else { Errno::NOPROTOOPT });
         }
-        self.0.get(&(level, name)).copied().ok_or(Errno::NOPROTOOPT)
+        let at = self.0.binary_search_by_key(&(level, name), |(k, _)| *k).map_err(|_| Errno::NOPROTOOPT)?;
+        Ok(self.0[at].1)
     }
 }
 
@@ -155,12 +162,13 @@ fn check_congestion(name: &[u8]) -> R<()> {
 
 fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     let k = encode(opt.ty, value)?;
+    let k = k.bytes();
     if let Some(HostOpt::EdgeTriggered) = opt.host {
         sock.readiness().set_edge(flag(value)? != 0);
         return Ok(());
     }
     if (opt.level, opt.name) == (libc::IPPROTO_TCP, libc::TCP_CONGESTION) {
-        check_congestion(&k)?;
+        check_congestion(k)?;
     }
     // SAFETY: `k` is valid for `k.len()` bytes for the duration of the call.
     let r = unsafe {
@@ -175,20 +183,21 @@ fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     Ok(())
 }
 
-fn get(sock: &Socket, opt: Opt) -> R<Vec<u8>> {
+fn get(sock: &Socket, opt: Opt) -> R<Value> {
     if let Some(HostOpt::EdgeTriggered) = opt.host {
-        return Ok(u32::from(sock.readiness().is_edge()).to_le_bytes().to_vec());
+        return Ok(Value::new(&u32::from(sock.readiness().is_edge()).to_le_bytes()));
     }
-    let mut k = vec![0u8; kernel_size(opt.ty)];
-    let mut len = k.len() as socklen_t;
-    // SAFETY: `k` is valid for `len` bytes, `len` for a socklen_t.
+    let mut k = Value::zeroed(kernel_size(opt.ty));
+    let buf = k.bytes_mut();
+    let mut len = buf.len() as socklen_t;
+    // SAFETY: `buf` is valid for `len` bytes, `len` for a socklen_t.
     let r =
-        unsafe { libc::getsockopt(sock.as_raw_fd(), opt.level, opt.name, k.as_mut_ptr().cast::<c_void>(), &mut len) };
+        unsafe { libc::getsockopt(sock.as_raw_fd(), opt.level, opt.name, buf.as_mut_ptr().cast::<c_void>(), &mut len) };
     if r != 0 {
         return Err(std::io::Error::last_os_error().into());
     }
     k.truncate(len as usize);
-    Ok(decode(opt.ty, &k))
+    Ok(decode(opt.ty, k.bytes()))
 }
 
 /// The most of an option value read from the guest: more than any option
@@ -225,6 +234,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, view: impl CtxVi
                 mem.range(ret_len, 4)?;
                 let opt = table.lookup(sock, level as u32, name as u32, true)?;
                 let v = get(sock, opt)?;
+                let v = v.bytes();
                 let n = v.len().min(buf_len as u32 as usize);
                 mem.write(buf, &v[..n])?;
                 mem.write_u32(ret_len, n as u32)
