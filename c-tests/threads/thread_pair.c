@@ -35,13 +35,8 @@ static int read_line(int fd, char *buf, size_t cap) {
 
 static void *server(void *arg) {
     (void)arg;
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(lfd >= 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof sin;
-    REQUIRE(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0);
-    REQUIRE(listen(lfd, 1) == 0);
-    REQUIRE(getsockname(lfd, (struct sockaddr *)&sin, &len) == 0);
+    struct sockaddr_in sin;
+    int lfd = loopback_listener(&sin);
     pthread_mutex_lock(&lock);
     port = ntohs(sin.sin_port);
     pthread_cond_signal(&ready);

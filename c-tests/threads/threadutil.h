@@ -12,16 +12,23 @@
 
 #include "../testutil.h"
 
+/* A listener on 127.0.0.1, a port the kernel picks; its address in *sin. */
+static inline int loopback_listener(struct sockaddr_in *sin) {
+    int l = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(l >= 0);
+    *sin = (struct sockaddr_in){.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof *sin;
+    REQUIRE(bind(l, (struct sockaddr *)sin, sizeof *sin) == 0);
+    REQUIRE(listen(l, 1) == 0);
+    REQUIRE(getsockname(l, (struct sockaddr *)sin, &len) == 0);
+    return l;
+}
+
 /* A connected TCP pair over 127.0.0.1 (a listener on port 0, closed after
  * the accept): *a is the connecting end, *b the accepted one. */
 static inline void loopback_pair(int *a, int *b) {
-    int l = socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(l >= 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof sin;
-    REQUIRE(bind(l, (struct sockaddr *)&sin, sizeof sin) == 0);
-    REQUIRE(listen(l, 1) == 0);
-    REQUIRE(getsockname(l, (struct sockaddr *)&sin, &len) == 0);
+    struct sockaddr_in sin;
+    int l = loopback_listener(&sin);
     *a = socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(*a >= 0);
     REQUIRE(connect(*a, (struct sockaddr *)&sin, sizeof sin) == 0);
