@@ -46,6 +46,8 @@
 #include <wasi_socket_ext.h>
 #endif
 
+#include "oracle.h"
+
 static const char *dir;
 
 #define SAME(...) (printf("same: " __VA_ARGS__), putchar('\n'))
@@ -55,31 +57,6 @@ static const char *dir;
 #define WASI(...) ((void)0)
 #endif
 
-/* "-1 ENOSYS", "0", ... : a result and, when it failed, the errno's name. */
-static const char *ename(int e) {
-    switch (e) {
-    case 0: return "0";
-    case ENOENT: return "ENOENT";
-    case EINVAL: return "EINVAL";
-    case EEXIST: return "EEXIST";
-    case ENOSYS: return "ENOSYS";
-    case EPERM: return "EPERM";
-    case ESRCH: return "ESRCH";
-    case ECHILD: return "ECHILD";
-    case ENOTTY: return "ENOTTY";
-    case EBADF: return "EBADF";
-    case ENXIO: return "ENXIO";
-    case ENODEV: return "ENODEV";
-    case ENOLCK: return "ENOLCK";
-    case ENOTDIR: return "ENOTDIR";
-    case ELOOP: return "ELOOP";
-#ifdef ENOTCAPABLE
-    case ENOTCAPABLE: return "ENOTCAPABLE";
-#endif
-    default: return "other";
-    }
-}
-
 #define R(expr) r_(((errno = 0), (long)(expr)))
 static char rbuf[8][64];
 static int rnext;
@@ -88,7 +65,7 @@ static const char *r_(long v) {
     int e = errno;
     char *b = rbuf[rnext++ % 8];
     if (v == -1)
-        snprintf(b, 64, "-1 %s", ename(e));
+        snprintf(b, 64, "-1 %s", err_name(e));
     else
         snprintf(b, 64, "%ld", v);
     return b;
@@ -174,11 +151,11 @@ static void t_files(void) {
     snprintf(q, sizeof q, "%s/missing/x", dir);
     errno = 0;
     char *m = realpath(q, got);
-    SAME("realpath missing=%s %s", m ? m : "NULL", ename(errno));
+    SAME("realpath missing=%s %s", m ? m : "NULL", err_name(errno));
     snprintf(q, sizeof q, "%s/file/x", dir);
     errno = 0;
     m = realpath(q, got);
-    SAME("realpath file/x=%s %s", m ? m : "NULL", ename(errno));
+    SAME("realpath file/x=%s %s", m ? m : "NULL", err_name(errno));
     SAME("symlink=%s", R(symlink("sub/../file", in_dir("link"))));
     snprintf(q, sizeof q, "%s/link", dir);
     SAME("realpath link=%s", realpath(q, got) ? got + strlen(base) : "NULL");
@@ -196,7 +173,7 @@ static void t_files(void) {
 #ifdef __wasi__
     errno = 0;
     m = realpath("/definitely/not/preopened", got);
-    WASI("realpath outside preopens=%s %s", m ? m : "NULL", ename(errno));
+    WASI("realpath outside preopens=%s %s", m ? m : "NULL", err_name(errno));
 #endif
 
     /* tmpfile (guest: $TMPDIR is DIR) */
@@ -267,7 +244,7 @@ static void t_misc(void) {
 #ifdef __wasi__
     errno = 0;
     unsigned a = alarm(30);
-    WASI("alarm 30=%u %s", a, ename(errno));
+    WASI("alarm 30=%u %s", a, err_name(errno));
     alarm(0);
 #endif
 
@@ -455,14 +432,14 @@ static void t_net(void) {
     SAME("if_nametoindex unknown=%u", idx);
     errno = 0;
     idx = if_nametoindex("lo");
-    WASI("if_nametoindex lo=%u %s", idx, ename(errno));
+    WASI("if_nametoindex lo=%u %s", idx, err_name(errno));
     errno = 0;
     char *nm = if_indextoname(1, ifname);
-    WASI("if_indextoname 1=%s %s", nm ? nm : "NULL", ename(errno));
+    WASI("if_indextoname 1=%s %s", nm ? nm : "NULL", err_name(errno));
     (void)nm;
     errno = 0;
     nm = if_indextoname(987654, ifname);
-    SAME("if_indextoname unknown=%s %s", nm ? nm : "NULL", ename(errno));
+    SAME("if_indextoname unknown=%s %s", nm ? nm : "NULL", err_name(errno));
     struct if_nameindex *ni = if_nameindex();
     int count = 0;
     for (struct if_nameindex *i = ni; i && i->if_index; i++)

@@ -19,17 +19,30 @@ static inline const char *err_name(int e) {
     case ECONNREFUSED: return "ECONNREFUSED";
     case ECONNRESET: return "ECONNRESET";
     case EDESTADDRREQ: return "EDESTADDRREQ";
+    case EFAULT: return "EFAULT";
     case EINPROGRESS: return "EINPROGRESS";
     case EINVAL: return "EINVAL";
     case EISCONN: return "EISCONN";
     case EMFILE: return "EMFILE";
     case EMSGSIZE: return "EMSGSIZE";
+    case ENOSYS: return "ENOSYS";
     case ENOTCONN: return "ENOTCONN";
     case ENOTSOCK: return "ENOTSOCK";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
     case EPIPE: return "EPIPE";
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case EPERM: return "EPERM";
+    case ESRCH: return "ESRCH";
+    case ECHILD: return "ECHILD";
+    case ENOTTY: return "ENOTTY";
+    case ENXIO: return "ENXIO";
+    case ENODEV: return "ENODEV";
+    case ENOLCK: return "ENOLCK";
+    case ENOTDIR: return "ENOTDIR";
+    case ELOOP: return "ELOOP";
 #ifdef ENOTCAPABLE
     case ENOTCAPABLE: return "ENOTCAPABLE";
 #endif

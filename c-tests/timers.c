@@ -11,27 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static const char *name(int e) {
-    switch (e) {
-    case 0: return "0";
-    case EINVAL: return "EINVAL";
-    case EFAULT: return "EFAULT";
-    case ENOSYS: return "ENOSYS";
-    default: return "another errno";
-    }
-}
-
-/* A call's result: "0", or "-1 ENAME". */
-static const char *res(int r) {
-    static char buf[2][32];
-    static int k;
-    k ^= 1;
-    if (r < 0)
-        snprintf(buf[k], sizeof buf[k], "-1 %s", name(errno));
-    else
-        snprintf(buf[k], sizeof buf[k], "%d", r);
-    return buf[k];
-}
+#include "oracle.h"
 
 static int zero(const struct itimerval *v) {
     return v->it_value.tv_sec == 0 && v->it_value.tv_usec == 0 && v->it_interval.tv_sec == 0 &&
@@ -81,7 +61,7 @@ int main(void) {
     setitimer(ITIMER_REAL, &v, NULL);
     errno = 0;
     unsigned first = alarm(30);
-    printf(PLATFORM ": alarm 30=%u %s\n", first, name(errno));
+    printf(PLATFORM ": alarm 30=%u %s\n", first, err_name(errno));
     printf(PLATFORM ": alarm 0 after=%u\n", alarm(0));
     printf("same: done\n");
     return 0;
