@@ -37,6 +37,8 @@ pub const SPAWN_MODULE: &str = "wasi";
 pub const SPAWN_NAME: &str = "thread-spawn";
 /// Threads a guest may have running at once unless told otherwise.
 pub const DEFAULT_MAX_THREADS: usize = 64;
+/// The largest thread id.
+const MAX_TID: u32 = (1 << 29) - 1;
 /// Host stack of each guest thread: room for wasmtime's own frames under
 /// the guest's (wasmtime bounds the guest's stack itself).
 const THREAD_STACK: usize = 8 << 20;
@@ -123,7 +125,7 @@ impl<T: Send + 'static> Threads<T> {
             linker: OnceLock::new(),
             max,
             running: AtomicUsize::new(0),
-            next_tid: AtomicU32::new(1),
+            next_tid: AtomicU32::new(0),
             make: Box::new(make),
             ctx: Box::new(ctx),
             limiter,
@@ -144,9 +146,10 @@ impl<T: Send + 'static> Threads<T> {
             self.running.fetch_sub(1, Ordering::SeqCst);
             return -1;
         }
-        // Thread ids are positive i32s (the ABI's), never reused while the
-        // guest lives (2^29 is far past any cap).
-        let tid = self.next_tid.fetch_add(1, Ordering::SeqCst) & 0x1fff_ffff;
+        // Thread ids are 1..=MAX_TID (wasi-threads: positive, and the top
+        // bits are the C library's); after 2^29 spawns they wrap round to 1,
+        // never to 0 or a negative number, whatever a guest spawns.
+        let tid = self.next_tid.fetch_add(1, Ordering::SeqCst) % MAX_TID + 1;
         let data = (self.make)(ctx, self.clone());
         let (this, linker) = (self.clone(), linker.clone());
         let started = std::thread::Builder::new().name(format!("wasock-thread-{tid}")).stack_size(THREAD_STACK).spawn(
