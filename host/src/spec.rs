@@ -57,6 +57,8 @@ pub enum Applies {
     Stream,
     /// IPv6 sockets.
     Inet6,
+    /// TLS sockets (type 7, or TCP sockets the pool made TLS).
+    Tls,
 }
 
 /// One `option` line of the spec.
@@ -85,6 +87,7 @@ pub const LEVELS: &[(&str, u32, Applies)] = &[
     ("ipv6", 3, Applies::Inet6),
     ("tcp", 4, Applies::Stream),
     ("wasock", 5, Applies::Any),
+    ("tls", 6, Applies::Tls),
 ];
 
 impl OptType {
@@ -140,6 +143,7 @@ pub fn parse_options(text: &str) -> Result<Vec<SpecOpt>, String> {
             "any" => Applies::Any,
             "stream" => Applies::Stream,
             "inet6" => Applies::Inet6,
+            "tls" => Applies::Tls,
             other => return Err(err(&format!("unknown applies `{other}`"))),
         };
         if applies != level_applies {

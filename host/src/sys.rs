@@ -62,6 +62,11 @@ impl IoVecs {
         self.len
     }
 
+    /// The buffers' total length.
+    pub fn total(&self) -> usize {
+        self.each().map(|(_, n)| n).sum()
+    }
+
     /// No buffer at all: [`crate::sock::io::guest_iovecs`] leaves out empty ones.
     pub fn is_empty(&self) -> bool {
         self.len == 0

@@ -241,7 +241,7 @@ impl FdTable {
     pub fn prepare_exit(&self) {
         for slot in self.slots.iter().flatten() {
             if let Entry::Socket(s) = slot {
-                let _ = s.os().set_linger(None);
+                s.prepare_exit();
             }
         }
     }

@@ -220,7 +220,7 @@ fn bad_values_are_inval() {
       (i32.const 2048) (i32.const 4) (i32.const 16)) (i32.const 28) (i32.const 29))
     (call $check (call $addr_resolve (i32.const 3) (i32.const 1040) (i32.const 9) (i32.const 80) (i32.const 3) (i32.const 0)
       (i32.const 2048) (i32.const 4) (i32.const 16)) (i32.const 28) (i32.const 30))
-    (call $check (call $addr_resolve (i32.const 3) (i32.const 1040) (i32.const 9) (i32.const 80) (i32.const 0) (i32.const 7)
+    (call $check (call $addr_resolve (i32.const 3) (i32.const 1040) (i32.const 9) (i32.const 80) (i32.const 0) (i32.const 8)
       (i32.const 2048) (i32.const 4) (i32.const 16)) (i32.const 28) (i32.const 31))
     ;; an empty host name
     (call $check (call $addr_resolve (i32.const 3) (i32.const 1040) (i32.const 0) (i32.const 80) (i32.const 0) (i32.const 0)

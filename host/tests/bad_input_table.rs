@@ -309,6 +309,9 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             }
             if name == "host" {
                 for (k, (why, bytes, want)) in names().into_iter().enumerate() {
+                    // connect_name's socket (fd 5) is plain TCP: once the
+                    // name passes its checks, the call is inval.
+                    let want = if f.name == "connect_name" { INVAL } else { want };
                     add(format!("host: {why}"), &[(i, NAMES + 1024 * k as i64), (i + 1, bytes.len() as i64)], want);
                 }
                 add("host: empty name".into(), &[(i + 1, 0)], INVAL);
@@ -317,8 +320,10 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             let bad: &[i64] = match (name.as_str(), f.name.as_str()) {
                 ("family", "open") => &[0, 3, 0x101, 0xff, -1],
                 ("family", _) => &[3, 0x100, 0x101, -1],
-                ("type", "open" | "socketpair") => &[0, 1, 4, 7, 0x106, -1],
-                ("type", _) => &[1, 7, 0x105, -1],
+                // 7 is a TLS socket for open (and a stream for addr_resolve).
+                ("type", "open") => &[0, 1, 4, 8, 0x106, -1],
+                ("type", "socketpair") => &[0, 1, 4, 7, 0x106, -1],
+                ("type", _) => &[1, 8, 0x105, -1],
                 ("flags", "accept") | (_, "sock_accept") if name.ends_with("flags") => &[1, 2, 8, 0x10004, -1],
                 (n, "recv" | "recv_from" | "sock_recv") if n.ends_with("flags") => &[4, 8, 0x10001, -1],
                 (n, "send" | "send_to" | "sock_send" | "send_batch") if n.ends_with("flags") => &[1, 2, 0x8000, -1],
@@ -335,8 +340,11 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
             // An unknown option level or name: what Linux answers for one
             // (getsockopt on an IPv4 socket's unknown level is EOPNOTSUPP).
             let unknown: &[(i64, i32)] = match (name.as_str(), f.name.as_str()) {
-                ("level", "sockopt_set") => &[(0, NOPROTOOPT), (6, NOPROTOOPT), (0x101, NOPROTOOPT), (-1, NOPROTOOPT)],
-                ("level", "sockopt_get") => &[(0, NOTSUP), (6, NOTSUP), (0x101, NOTSUP), (-1, NOTSUP)],
+                // (Level 6, tls, does not apply to fd 5, a plain TCP socket: the same answers.)
+                ("level", "sockopt_set") => {
+                    &[(0, NOPROTOOPT), (6, NOPROTOOPT), (7, NOPROTOOPT), (0x101, NOPROTOOPT), (-1, NOPROTOOPT)]
+                }
+                ("level", "sockopt_get") => &[(0, NOTSUP), (6, NOTSUP), (7, NOTSUP), (0x101, NOTSUP), (-1, NOTSUP)],
                 ("name", _) => &[(0, NOPROTOOPT), (100, NOPROTOOPT), (0x105, NOPROTOOPT), (-1, NOPROTOOPT)],
                 _ => &[],
             };
@@ -362,7 +370,7 @@ fn cases_for(f: &SpecFn, cases: &mut Vec<Case>) {
 fn zero_length_result(f: &SpecFn, ptr: &str) -> i32 {
     match (f.name.as_str(), ptr) {
         // An empty host name.
-        ("addr_resolve", "host") => INVAL,
+        ("addr_resolve" | "connect_name", "host") => INVAL,
         // Room for no address: the lookup still runs and counts what it found.
         ("addr_resolve", "buf") => SUCCESS,
         // Zero bytes to or from a connected TCP socket (with data queued to read).

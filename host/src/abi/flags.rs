@@ -29,6 +29,26 @@ impl Kind {
     }
 }
 
+/// What `open` makes of the ABI `type`: a plain socket of a kind, or a TLS
+/// socket (type 7, a stream the host runs TLS on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SocketType {
+    /// 5 datagram or 6 stream.
+    Plain(Kind),
+    /// 7 tls.
+    Tls,
+}
+
+impl SocketType {
+    /// Decodes `open`'s (and `addr_resolve`'s) `type`.
+    pub fn from_abi(t: i32) -> Result<SocketType, Errno> {
+        match t {
+            7 => Ok(SocketType::Tls),
+            _ => Kind::from_abi(t).map(SocketType::Plain),
+        }
+    }
+}
+
 /// Decodes the ABI `family` (1 inet4, 2 inet6).
 pub fn domain_from_abi(f: i32) -> Result<Domain, Errno> {
     match f {

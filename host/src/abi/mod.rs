@@ -20,7 +20,8 @@ pub mod stat;
 pub use addr::{decode_addr, encode_addr, ADDR_SIZE, UNNAMED_UNIX};
 pub use errno::Errno;
 pub use flags::{
-    accept_nonblocking, domain_from_abi, recv_flags, send_flags, FamilyHint, Kind, ShutdownHow, FDFLAGS_NONBLOCK,
+    accept_nonblocking, domain_from_abi, recv_flags, send_flags, FamilyHint, Kind, ShutdownHow, SocketType,
+    FDFLAGS_NONBLOCK,
 };
 pub use iovec::{guest_buffer, guest_iovecs};
 pub use memory::Mem;

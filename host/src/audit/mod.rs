@@ -50,6 +50,9 @@ pub enum Operation {
     JoinMulticast,
     /// Leaving a multicast group.
     LeaveMulticast,
+    /// A TLS connection's handshake or records (only its failures are
+    /// reported, with rustls' reason as the note).
+    Tls,
 }
 
 impl Operation {
@@ -65,6 +68,7 @@ impl Operation {
             Operation::Resolve => "resolve",
             Operation::JoinMulticast => "join_multicast",
             Operation::LeaveMulticast => "leave_multicast",
+            Operation::Tls => "tls",
         }
     }
 
@@ -80,6 +84,7 @@ impl Operation {
             Operation::Resolve => "resolve",
             Operation::JoinMulticast => "join multicast group",
             Operation::LeaveMulticast => "leave multicast group",
+            Operation::Tls => "tls with",
         }
     }
 }
@@ -119,8 +124,9 @@ pub struct Decision<'a> {
     pub target: Target<'a>,
     /// The rule that granted the operation; `None` is a denial.
     pub rule: Option<Rule<'a>>,
-    /// A remark on a granted operation, such as a socket made IPv6-only.
-    pub note: Option<&'static str>,
+    /// A remark on a granted operation, such as a socket made IPv6-only,
+    /// or why a TLS connection failed (peer-influenced: escape it).
+    pub note: Option<&'a str>,
 }
 
 impl Decision<'_> {

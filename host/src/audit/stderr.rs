@@ -102,7 +102,10 @@ impl StderrLog {
     fn line(d: &Decision<'_>) -> Option<String> {
         let pool = escape(d.pool);
         match (d.rule, d.note) {
-            (None, _) => {
+            (None, Some(why)) => {
+                Some(format!("wasock: {} {}: {} (pool \"{pool}\")\n", d.op.phrase(), d.target, escape(why)))
+            }
+            (None, None) => {
                 Some(format!("wasock: denied {} {}: not granted by pool \"{pool}\"\n", d.op.phrase(), d.target))
             }
             (Some(_), Some(note)) => Some(format!("wasock: {} {}: {note} (pool \"{pool}\")\n", d.op.name(), d.target)),

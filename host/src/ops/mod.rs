@@ -127,5 +127,5 @@ pub(crate) fn accept(
 
 /// `shutdown` for both modules (same `how` values).
 pub(crate) fn shutdown(sock: &Socket, how: ShutdownHow) -> Result<(), Errno> {
-    Ok(sock.os().shutdown(how.0)?)
+    sock.shutdown(how.0)
 }

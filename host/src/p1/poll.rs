@@ -51,9 +51,26 @@ struct SocketSub {
     write: bool,
     /// The socket is edge-triggered: reporting it changes its state.
     edge: bool,
+    /// A TLS connection: the kernel events it waits on depend on its
+    /// session, and what the kernel reports is taken in before the socket
+    /// counts as ready (see [`poll_sockets`]).
+    tls: Option<SocketRef>,
 }
 
 impl SocketSub {
+    /// The `ppoll` events to wait on. Only a read subscription asks for
+    /// `POLLRDHUP`: on a write one it would wake a socket that cannot take data.
+    fn events(&self) -> libc::c_short {
+        if let Some(wants) = self.tls.as_ref().and_then(|t| t.tls_wants(self.direction())) {
+            return wants | if self.write { 0 } else { libc::POLLRDHUP };
+        }
+        if self.write {
+            libc::POLLOUT
+        } else {
+            libc::POLLIN | libc::POLLRDHUP
+        }
+    }
+
     fn direction(&self) -> Direction {
         if self.write {
             Direction::Write
@@ -124,12 +141,16 @@ fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32
                             plan.keep.push(s.clone());
                         }
                         let edge = s.readiness().is_edge();
-                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge };
+                        let tls = s.is_tls().then(|| s.clone());
+                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge, tls };
                         if !s.readiness().watches(sub.direction()) {
                             plan.parked += 1;
                         } else if s.ready_now(sub.direction()) {
-                            plan.buffered
-                                .push(Ready { event: event(Errno::SUCCESS, 0), socket: Some(plan.sockets.len()) });
+                            let mut ready = event(Errno::SUCCESS, 0);
+                            if !write {
+                                ready.nbytes = s.bytes_readable() as u64;
+                            }
+                            plan.buffered.push(Ready { event: ready, socket: Some(plan.sockets.len()) });
                             plan.sockets.push(sub);
                         } else {
                             plan.sockets.push(sub);
@@ -171,6 +192,9 @@ fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
 /// wasmtime-wasi reports streams it cannot measure, and 0 for one that is
 /// not readable.
 fn read_nbytes(s: &SocketSub, revents: libc::c_short, exact: bool) -> u64 {
+    if let Some(n) = s.tls.as_ref().and_then(|t| t.tls_buffered()) {
+        return n as u64;
+    }
     if exact {
         crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64
     } else {
@@ -178,19 +202,27 @@ fn read_nbytes(s: &SocketSub, revents: libc::c_short, exact: bool) -> u64 {
     }
 }
 
+/// Whether what the kernel reported makes the subscription ready. A TLS
+/// connection first takes in what arrived (decrypting it, answering its
+/// handshake); it is ready only if that gave it plaintext, finished what
+/// it waited for, or ended it, or if the kernel reports an error or hang-up.
+/// Otherwise the wait goes on (the kernel condition was consumed, so this
+/// never spins).
+fn kernel_ready(s: &SocketSub, revents: libc::c_short) -> bool {
+    match &s.tls {
+        None => revents != 0,
+        Some(t) => {
+            revents != 0
+                && (t.tls_advance(s.direction()) || revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0)
+        }
+    }
+}
+
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
-/// Only a read subscription asks for `POLLRDHUP`: on a write one it would
-/// wake a socket that cannot take data.
 fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Ready>, Errno> {
     let exact = subs.iter().filter(|s| !s.write).count() == 1;
-    let mut fds: Vec<libc::pollfd> = subs
-        .iter()
-        .map(|s| libc::pollfd {
-            fd: s.fd,
-            events: if s.write { libc::POLLOUT } else { libc::POLLIN | libc::POLLRDHUP },
-            revents: 0,
-        })
-        .collect();
+    let mut fds: Vec<libc::pollfd> =
+        subs.iter().map(|s| libc::pollfd { fd: s.fd, events: s.events(), revents: 0 }).collect();
     if crate::sys::poll(&mut fds, timeout)? == 0 {
         return Ok(Vec::new());
     }
@@ -198,15 +230,20 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Rea
         .iter()
         .zip(&fds)
         .enumerate()
-        .filter(|(_, (_, p))| p.revents != 0)
+        .filter(|(_, (s, p))| kernel_ready(s, p.revents))
         .map(|(i, (s, p))| {
             let nval = p.revents & libc::POLLNVAL != 0;
+            let mut flags = if nval { 0 } else { rw_flags(p.revents, s.write) };
+            if s.tls.is_some() {
+                // Ready by its session, whatever the kernel's own POLLIN/POLLOUT.
+                flags &= !EVENTRWFLAGS_NOT_READY;
+            }
             let event = Event {
                 userdata: s.userdata,
                 error: if nval { Errno::BADF } else { Errno::SUCCESS },
                 kind: if s.write { EVENTTYPE_FD_WRITE } else { EVENTTYPE_FD_READ },
                 nbytes: if s.write { 0 } else { read_nbytes(s, p.revents, exact) },
-                flags: if nval { 0 } else { rw_flags(p.revents, s.write) },
+                flags,
             };
             Ready { event, socket: Some(i) }
         })
@@ -264,7 +301,12 @@ impl AsRawFd for Borrowed {
 async fn any_socket_ready(subs: &[SocketSub]) {
     let mut regs: HashMap<RawFd, Interest> = HashMap::new();
     for s in subs {
-        let i = if s.write { Interest::WRITABLE } else { Interest::READABLE };
+        let ev = s.events();
+        let i = match (ev & libc::POLLIN != 0, ev & libc::POLLOUT != 0) {
+            (true, true) => Interest::READABLE.add(Interest::WRITABLE),
+            (false, true) => Interest::WRITABLE,
+            _ => Interest::READABLE,
+        };
         regs.entry(s.fd).and_modify(|r| *r = r.add(i)).or_insert(i.add(Interest::ERROR));
     }
     // SAFETY: the sockets stay open while this future lives: the fd table is

@@ -12,8 +12,8 @@ mod descriptors;
 pub(crate) mod sockopt;
 
 use crate::abi::{
-    accept_nonblocking, check_name, domain_from_abi, recv_flags, send_flags, Errno, FamilyHint, Kind, ShutdownHow,
-    ADDR_SIZE, UNNAMED_UNIX,
+    accept_nonblocking, check_name, domain_from_abi, recv_flags, send_flags, Errno, FamilyHint, ShutdownHow,
+    SocketType, ADDR_SIZE, UNNAMED_UNIX,
 };
 use crate::audit::{Decision, Operation, Rule, Target};
 use crate::call::served;
@@ -36,10 +36,13 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
     linker.func_wrap(MODULE, "open", move |mut c: Caller<'_, T>, pool: i32, family: i32, ty: i32, ret_fd: i32| {
         served(&mut c, get, |mem, st| {
             let pool = st.table().pool(pool)?.clone();
-            let (domain, kind) = (domain_from_abi(family)?, Kind::from_abi(ty)?);
+            let (domain, ty) = (domain_from_abi(family)?, SocketType::from_abi(ty)?);
             mem.range(ret_fd, 4)?;
             st.table().room_for_socket()?;
-            let sock = Socket::open(pool, st.hooks().clone(), domain, kind)?;
+            let sock = match ty {
+                SocketType::Plain(kind) => Socket::open(pool, st.hooks().clone(), domain, kind)?,
+                SocketType::Tls => Socket::open_tls(pool, st.hooks().clone(), domain)?,
+            };
             let fd = st.table().insert(Entry::socket(sock));
             mem.write_u32(ret_fd, fd)
         })
@@ -171,7 +174,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
                 let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
                 let family = FamilyHint::from_abi(family)?;
                 if ty != 0 {
-                    Kind::from_abi(ty)?;
+                    SocketType::from_abi(ty)?;
                 }
                 let out = mem.check_array(buf, buf_count as u32, ADDR_SIZE)?;
                 mem.range(ret_count, 4)?;
@@ -203,6 +206,18 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
             st.table().socket(fd)?.multicast(false, group, interface as u32)
         })
     })?;
+    linker.func_wrap(
+        MODULE,
+        "connect_name",
+        move |mut c: Caller<'_, T>, fd: i32, host: i32, host_len: i32, port: i32| {
+            served(&mut c, get, |mem, st| {
+                let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
+                let name = check_name(&mem.read_vec(host, host_len as u32)?)?.to_owned();
+                let sock = st.table().socket_ref(fd)?;
+                sock.connect_name(&name, port)
+            })
+        },
+    )?;
     linker.func_wrap(MODULE, "take_error", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         served(&mut c, get, |mem, st| {
             mem.range(ret, 2)?;

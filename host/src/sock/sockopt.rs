@@ -16,6 +16,7 @@ use crate::call::served;
 use crate::ctx::CtxView;
 use crate::socket::Socket;
 use crate::spec::{self, Applies, OptType, SpecOpt};
+use crate::tls::session::Info;
 use libc::{c_int, c_void, socklen_t};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -70,13 +71,49 @@ pub const KERNEL: &[(&str, &str, c_int, c_int)] = kernel![
 
 /// The options the host serves itself (level `SOL_WASOCK` in the spec):
 /// (level name, option name, what it is).
-pub const HOST: &[(&str, &str, HostOpt)] = &[("SOL_WASOCK", "WASOCK_EDGE_TRIGGERED", HostOpt::EdgeTriggered)];
+pub const HOST: &[(&str, &str, HostOpt)] = &[
+    ("SOL_WASOCK", "WASOCK_EDGE_TRIGGERED", HostOpt::EdgeTriggered),
+    ("SOL_WASOCK_TLS", "WASOCK_TLS_PEER_CERTIFICATE", HostOpt::Tls(TlsOpt::PeerCertificate)),
+    ("SOL_WASOCK_TLS", "WASOCK_TLS_PEER_IDENTITY", HostOpt::Tls(TlsOpt::PeerIdentity)),
+    ("SOL_WASOCK_TLS", "WASOCK_TLS_SERVER_NAME", HostOpt::Tls(TlsOpt::ServerName)),
+    ("SOL_WASOCK_TLS", "WASOCK_TLS_VERSION", HostOpt::Tls(TlsOpt::Version)),
+    ("SOL_WASOCK_TLS", "WASOCK_TLS_CIPHER_SUITE", HostOpt::Tls(TlsOpt::CipherSuite)),
+];
 
 /// An option of the host's own, not the kernel's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostOpt {
     /// Edge-triggered `poll_oneoff` readiness ([`crate::socket::Readiness`]).
     EdgeTriggered,
+    /// A fact about a TLS connection (read-only).
+    Tls(TlsOpt),
+}
+
+/// The read-only `tls.*` options (the spec's level 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsOpt {
+    /// `tls.peer_certificate`.
+    PeerCertificate,
+    /// `tls.peer_identity`.
+    PeerIdentity,
+    /// `tls.server_name`.
+    ServerName,
+    /// `tls.version`.
+    Version,
+    /// `tls.cipher_suite`.
+    CipherSuite,
+}
+
+impl TlsOpt {
+    fn info(self) -> Info {
+        match self {
+            TlsOpt::PeerCertificate => Info::PeerCertificate,
+            TlsOpt::PeerIdentity => Info::PeerIdentity,
+            TlsOpt::ServerName => Info::ServerName,
+            TlsOpt::Version => Info::Version,
+            TlsOpt::CipherSuite => Info::CipherSuite,
+        }
+    }
 }
 
 /// One option a guest may use: where it goes (the kernel's level and name,
@@ -104,10 +141,14 @@ impl Table {
     pub fn from_spec(text: &str) -> Result<Table, String> {
         let mut opts = Vec::new();
         for o in spec::parse_options(text)? {
-            if kernel_size(o.ty).max(o.ty.min_len() as usize) > VALUE_MAX {
+            let opt = resolve(&o)?;
+            // The tls options are written straight from the session, never
+            // through a stack `Value`.
+            let on_stack = !matches!(opt.host, Some(HostOpt::Tls(_)));
+            if on_stack && kernel_size(o.ty).max(o.ty.min_len() as usize) > VALUE_MAX {
                 return Err(format!("spec option {}: values longer than {VALUE_MAX} bytes", o.ident));
             }
-            opts.push(((o.level, o.name), resolve(&o)?));
+            opts.push(((o.level, o.name), opt));
         }
         opts.sort_by_key(|(k, _)| *k);
         opts.dedup_by_key(|(k, _)| *k);
@@ -126,6 +167,7 @@ impl Table {
             Some(Applies::Any) => true,
             Some(Applies::Inet6) => sock.is_ipv6()?,
             Some(Applies::Stream) => sock.kind() == Kind::Stream,
+            Some(Applies::Tls) => sock.is_tls(),
             None => false,
         };
         if !applies {
@@ -163,9 +205,14 @@ fn check_congestion(name: &[u8]) -> R<()> {
 fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
     let k = encode(opt.ty, value)?;
     let k = k.bytes();
-    if let Some(HostOpt::EdgeTriggered) = opt.host {
-        sock.readiness().set_edge(flag(value)? != 0);
-        return Ok(());
+    match opt.host {
+        Some(HostOpt::EdgeTriggered) => {
+            sock.readiness().set_edge(flag(value)? != 0);
+            return Ok(());
+        }
+        // Read-only, as Linux answers a set of `SO_ERROR`.
+        Some(HostOpt::Tls(_)) => return Err(Errno::NOPROTOOPT),
+        None => {}
     }
     if (opt.level, opt.name) == (libc::IPPROTO_TCP, libc::TCP_CONGESTION) {
         check_congestion(k)?;
@@ -184,8 +231,11 @@ fn set(sock: &Socket, opt: Opt, value: &[u8]) -> R<()> {
 }
 
 fn get(sock: &Socket, opt: Opt) -> R<Value> {
-    if let Some(HostOpt::EdgeTriggered) = opt.host {
-        return Ok(Value::new(&u32::from(sock.readiness().is_edge()).to_le_bytes()));
+    match opt.host {
+        Some(HostOpt::EdgeTriggered) => return Ok(Value::new(&u32::from(sock.readiness().is_edge()).to_le_bytes())),
+        // Served before the table's lock is left (see `sockopt_get`).
+        Some(HostOpt::Tls(_)) => return Err(Errno::NOPROTOOPT),
+        None => {}
     }
     let mut k = Value::zeroed(kernel_size(opt.ty));
     let buf = k.bytes_mut();
@@ -233,6 +283,15 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, view: impl CtxVi
                 mem.range(buf, u64::from(buf_len as u32))?;
                 mem.range(ret_len, 4)?;
                 let opt = table.lookup(sock, level as u32, name as u32, true)?;
+                if let Some(HostOpt::Tls(what)) = opt.host {
+                    // It may wait for the handshake: hold the socket, not the table.
+                    let sock = fds.socket_ref(fd)?;
+                    drop(fds);
+                    let v = sock.tls_info(what.info())?;
+                    let n = v.len().min(buf_len as u32 as usize);
+                    mem.write(buf, &v[..n])?;
+                    return mem.write_u32(ret_len, n as u32);
+                }
                 let v = get(sock, opt)?;
                 let v = v.bytes();
                 let n = v.len().min(buf_len as u32 as usize);

@@ -16,6 +16,11 @@ impl Socket {
     /// the denial itself (`notcapable`, logged). Returns the bytes sent of each
     /// message the kernel sent.
     pub fn send_batch(&self, msgs: &mut [(IoVecs, Option<SocketAddr>)], flags: i32) -> Result<Vec<usize>, Errno> {
+        // The batch calls move bytes straight between the kernel and guest
+        // memory: on a TLS connection they would bypass its session.
+        if self.is_tls() {
+            return Err(Errno::NOTSUP);
+        }
         let mut allowed = msgs.len();
         for (k, to) in msgs.iter().enumerate().filter_map(|(k, (_, to))| Some((k, to.as_ref()?))) {
             // A denial past the first message only ends the batch: the
@@ -37,6 +42,9 @@ impl Socket {
     /// had never arrived (see [`compact`]); when none is left the wait goes
     /// on within `SO_RCVTIMEO`, as in [`Socket::recv`].
     pub fn recv_batch(&self, iovs: &mut [IoVecs], flags: i32) -> Result<Vec<Received>, Errno> {
+        if self.is_tls() {
+            return Err(Errno::NOTSUP);
+        }
         self.readiness.after(Direction::Read, self.recv_batch_admitted(iovs, flags))
     }
 

@@ -11,6 +11,7 @@ mod batch;
 mod policy;
 mod readiness;
 mod shared;
+mod tls;
 mod transport;
 mod wait;
 
@@ -77,13 +78,16 @@ pub struct Socket {
     last_send_to: Latest<Option<SocketAddr>>,
     /// Level- or edge-triggered readiness for `poll_oneoff`.
     readiness: Readiness,
+    /// Opened as a TLS socket (ABI type 7): it connects by name and
+    /// listens through TLS rules only (see [`tls`]).
+    tls_typed: bool,
 }
 
 impl Socket {
     /// A socket in its initial state: blocking, unbound, level-triggered.
     fn new(os: socket2::Socket, pool: Arc<Pool>, hooks: Arc<Hooks>, kind: Kind, ipv6: bool) -> Socket {
         Socket {
-            transport: Transport::Plain(os),
+            transport: Transport::plain(os),
             pool,
             unix: false,
             hooks,
@@ -96,6 +100,7 @@ impl Socket {
             filtered: Flag::new(false),
             last_send_to: Latest::default(),
             readiness: Readiness::default(),
+            tls_typed: false,
         }
     }
 
@@ -110,11 +115,25 @@ impl Socket {
         Ok(sock)
     }
 
+    /// Opens a TLS socket (ABI type 7): a stream socket that connects by
+    /// name and listens through the pool's TLS rules.
+    pub fn open_tls(pool: Arc<Pool>, hooks: Arc<Hooks>, domain: Domain) -> Result<Socket, Errno> {
+        let os = socket2::Socket::new(domain, socket_type(Kind::Stream), None)?;
+        Ok(Socket { tls_typed: true, ..Socket::new(os, pool, hooks, Kind::Stream, domain == Domain::IPV6) })
+    }
+
     /// A connection accepted on this listener: same pool, bound, filtered
     /// (the kernel copies the listener's filter to it).
-    fn accepted(&self, os: socket2::Socket, nonblocking: bool) -> Socket {
-        let s =
-            Socket { unix: self.unix, ..Socket::new(os, self.pool.clone(), self.hooks.clone(), self.kind, self.ipv6) };
+    fn accepted(&self, os: socket2::Socket, nonblocking: bool) -> Result<Socket, Errno> {
+        let session = self.accepted_session()?;
+        let s = Socket {
+            unix: self.unix,
+            tls_typed: self.tls_typed,
+            ..Socket::new(os, self.pool.clone(), self.hooks.clone(), self.kind, self.ipv6)
+        };
+        if let Some(session) = session {
+            s.transport.set_tls(transport::Tls::Session(Box::new(session)));
+        }
         s.nonblocking.set(nonblocking);
         s.bound.set(true);
         s.family_settled.set(true);
@@ -122,7 +141,7 @@ impl Socket {
         // A runtime's own accept (tokio's, axum's) cannot switch the new
         // socket over, so it inherits the listener's readiness mode.
         s.readiness.set_edge(self.readiness.is_edge());
-        s
+        Ok(s)
     }
 
     /// A connected pair of Unix-domain sockets (`socketpair`). They never
@@ -175,7 +194,7 @@ impl Socket {
     /// transport's buffered data); `poll_oneoff` asks this first.
     #[inline]
     pub(crate) fn ready_now(&self, dir: Direction) -> bool {
-        self.transport.pending(dir)
+        self.tls_ready(dir)
     }
 
     /// The fd whose kernel readiness `poll_oneoff` waits on.
@@ -226,7 +245,7 @@ impl Socket {
             let (os, peer) = sys::accept(self.wait_fd(), nonblocking)?;
             let Some(peer) = peer else { return Err(Errno::CONNABORTED) };
             if self.admits(Operation::Accept, &peer) {
-                return Ok((self.accepted(os, nonblocking), peer));
+                return Ok((self.accepted(os, nonblocking)?, peer));
             }
             drop(os);
             deadline.wait_readable(self)?;
@@ -238,6 +257,10 @@ impl Socket {
     /// (the kernel filter drops them first; this is the second line), and
     /// the wait for an admitted one keeps to the socket's `SO_RCVTIMEO`.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
+        if self.transport.session().is_some() {
+            let got = self.tls_recv(iov, flags).map(|len| Received { len, from: None, truncated: false });
+            return self.readiness.after(Direction::Read, got);
+        }
         self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from))
     }
 
@@ -246,12 +269,12 @@ impl Socket {
         let filter = datagram && self.pool.filters_peers();
         let mut deadline = Deadline::start();
         loop {
-            let got = self.transport.recv(iov, flags, want_from || filter, datagram)?;
+            let got = sys::recv(self.wait_fd(), iov, flags, want_from || filter, datagram)?;
             match got.from {
                 Some(from) if filter && !self.admits(Operation::Receive, &from) => {
                     if flags & libc::MSG_PEEK != 0 {
                         // Consume the peeked datagram so the next one can be seen.
-                        self.transport.recv(&mut IoVecs::new(), 0, false, true)?;
+                        sys::recv(self.wait_fd(), &mut IoVecs::new(), 0, false, true)?;
                     }
                     deadline.wait_readable(self)?;
                 }
@@ -265,7 +288,10 @@ impl Socket {
         if let Some(to) = to {
             self.check_destination(to)?;
         }
-        self.readiness.after(Direction::Write, self.transport.send(iov, flags, to).map_err(Errno::from))
+        if self.transport.session().is_some() {
+            return self.readiness.after(Direction::Write, self.tls_send(iov));
+        }
+        self.readiness.after(Direction::Write, sys::send(self.wait_fd(), iov, flags, to).map_err(Errno::from))
     }
 
     /// Checks a destination the guest named: refused on a Unix socket before
@@ -282,7 +308,25 @@ impl Socket {
     /// `SO_ERROR`: the pending error, cleared by reading it. `poll_oneoff`
     /// leaves it alone, so it is the kernel's (and `recv`/`send` return it).
     pub fn take_error(&self) -> Result<Option<Errno>, Errno> {
-        Ok(self.os().take_error()?.map(Errno::from))
+        match self.os().take_error()? {
+            Some(e) => Ok(Some(Errno::from(e))),
+            None => Ok(self.tls_take_error()),
+        }
+    }
+
+    /// `shutdown`; a TLS connection sends close_notify before the kernel's FIN.
+    pub fn shutdown(&self, how: std::net::Shutdown) -> Result<(), Errno> {
+        if how != std::net::Shutdown::Read {
+            self.tls_shutdown_write();
+        }
+        Ok(self.os().shutdown(how)?)
+    }
+
+    /// The guest is exiting: close without lingering, and without waiting
+    /// for a TLS connection's unsent records.
+    pub(crate) fn prepare_exit(&self) {
+        let _ = self.os().set_linger(None);
+        self.transport.exiting();
     }
 
     /// The kernel's local address.
@@ -305,7 +349,7 @@ impl Socket {
             return Err(Errno::INVAL);
         }
         let op = if join { Operation::JoinMulticast } else { Operation::LeaveMulticast };
-        let rule = self.pool.decide(Right::Connect, &group).or_else(|| {
+        let rule = self.pool.decide_for(Right::Connect, &group, false).or_else(|| {
             let by_accept = self.pool.filters_peers().then(|| self.pool.decide(Right::Accept, &group));
             by_accept.flatten()
         });
@@ -322,9 +366,9 @@ impl Socket {
         Ok(r?)
     }
 
-    /// Bytes ready to read, for `poll_oneoff`'s `nbytes`.
+    /// Bytes ready to read, for `poll_oneoff`'s `nbytes` (for TLS, the plaintext buffered).
     pub fn bytes_readable(&self) -> usize {
-        sys::bytes_readable(self.wait_fd()).unwrap_or(0)
+        self.tls_buffered().unwrap_or_else(|| sys::bytes_readable(self.wait_fd()).unwrap_or(0))
     }
 
     /// Whether the socket is IPv6 (options such as TTL have per-family names).

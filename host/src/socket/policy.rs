@@ -66,7 +66,7 @@ impl Socket {
     /// The check for a `send_to` destination; a run of datagrams to the
     /// same destination is reported once.
     pub(super) fn check_send_to(&self, to: &SocketAddr) -> Result<(), Errno> {
-        let rule = self.pool.decide(Right::Connect, to);
+        let rule = self.pool.decide_for(Right::Connect, to, false);
         if rule.is_none() || self.last_send_to.get() != Some(*to) {
             self.decided(Operation::SendTo, Target::Addr(*to), rule)?;
             self.last_send_to.set(Some(*to));
@@ -85,11 +85,12 @@ impl Socket {
     fn bind_as(&self, op: Operation, addr: SocketAddr) -> Result<(), Errno> {
         let dual = self.wildcard_dual_stack(&addr)?;
         let denied = || self.decided(op, Target::Addr(addr), None);
+        let (right, tls) = (self.bind_right(), self.takes_tls_rules());
         if addr.port() != 0 {
-            let Some(rule) = self.pool.decide(Right::Bind, &addr) else { return denied() };
+            let Some(rule) = self.pool.decide_for(right, &addr, tls) else { return denied() };
             return self.bind_granted(op, addr, dual, rule);
         }
-        let rules: Vec<_> = self.pool.bind_rules_for(addr.ip()).collect();
+        let rules: Vec<_> = self.pool.bind_rules(right, addr.ip()).filter(|r| tls || r.tls.is_none()).collect();
         if let Some(rule) = rules.iter().find(|r| r.ports.is_all()) {
             return self.bind_granted(op, addr, dual, Rule::Addr(rule));
         }
@@ -144,14 +145,14 @@ impl Socket {
     fn v4_half_granted(&self, port: u16) -> bool {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         match port {
-            0 => self.pool.bind_rules_for(any).any(|r| r.ports.is_all()),
-            p => self.pool.allows(Right::Bind, &SocketAddr::new(any, p)),
+            0 => self.pool.bind_rules(self.bind_right(), any).any(|r| r.ports.is_all()),
+            p => self.pool.decide_for(self.bind_right(), &SocketAddr::new(any, p), self.takes_tls_rules()).is_some(),
         }
     }
 
     /// Decides, once, before the kernel binds an IPv6 socket by itself
     /// (in `connect` or `send_to`), whether it may stay dual-stack.
-    fn settle_family(&self) -> Result<(), Errno> {
+    pub(super) fn settle_family(&self) -> Result<(), Errno> {
         if self.family_settled.get() {
             return Ok(());
         }
@@ -185,7 +186,8 @@ impl Socket {
             if local.port() == 0 {
                 self.bind_as(Operation::Listen, local)?;
             } else {
-                self.check(Right::Bind, Operation::Listen, &local)?;
+                let rule = self.pool.decide_for(self.bind_right(), &local, true);
+                self.decided(Operation::Listen, Target::Addr(local), rule)?;
                 if self.wildcard_dual_stack(&local)? && !self.v4_half_granted(local.port()) {
                     let v4 = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), local.port());
                     return self.decided(Operation::Listen, Target::Addr(v4), None);
@@ -194,14 +196,30 @@ impl Socket {
             }
         }
         self.attach_peer_filter()?;
+        self.listen_tls(&self.local_addr()?)?;
         Ok(self.os().listen(backlog.min(i32::MAX as u32) as i32)?)
     }
 
+    /// Whether rules that make connections TLS may grant this socket: only
+    /// a TCP socket's (a UDP socket gets nothing from a TLS rule).
+    fn takes_tls_rules(&self) -> bool {
+        self.kind == Kind::Stream
+    }
+
     /// Connects; a non-blocking socket gets `inprogress`.
+    /// A TLS socket connects by name ([`Socket::connect_name`]): `inval`
+    /// here. A transparent TLS rule makes a TCP connect TLS.
     pub fn connect(&self, addr: SocketAddr) -> Result<(), Errno> {
         self.inet_only()?;
-        self.check(Right::Connect, Operation::Connect, &addr)?;
+        if self.tls_typed {
+            return Err(Errno::INVAL);
+        }
+        let rule = self.pool.decide_for(Right::Connect, &addr, self.takes_tls_rules());
+        self.decided(Operation::Connect, Target::Addr(addr), rule)?;
         self.settle_family()?;
+        if let Some(done) = self.upgraded_connect(addr, rule) {
+            return done;
+        }
         self.readiness.after(Direction::Write, self.os().connect(&addr.into()).map_err(Errno::from))
     }
 
