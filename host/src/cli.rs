@@ -6,8 +6,9 @@
 
 use crate::cache::ModuleCache;
 use crate::filter::PeerFilter;
-use crate::pool::{AddrRule, NamePattern, Pool, Right};
+use crate::pool::{AddrRule, NamePattern, Pool, Right, TlsFlag};
 use crate::runner::{Limits, RunConfig};
+use crate::tls::TlsNameRule;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::path::PathBuf;
 
@@ -24,10 +25,16 @@ ADDRESS POOLS:
   grants every port of that address, else the first free port of its range.
   Binding 0.0.0.0 or :: needs a rule that covers that address.
 
+  TLS rules take options after a comma (files are PEM; docs/tls.md):
+  client: ca=FILE (repeatable), system-roots (the default without ca=),
+  cert=FILE,key=FILE; server: cert=FILE,key=FILE, client-ca=FILE
+  (repeatable: clients must present a certificate it issued).
+
 EXAMPLES:
   wasock run --allow-bind 127.0.0.1:8080 server.wasm
   wasock run --allow-connect 127.0.0.1:8080 --allow-resolve localhost client.wasm
-  wasock run --allow-connect 10.0.0.0/8:443 --pool lan --allow-bind [::1]:9000 app.wasm";
+  wasock run --allow-connect 10.0.0.0/8:443 --pool lan --allow-bind [::1]:9000 app.wasm
+  wasock run --allow-connect-tls localhost:8443,ca=ca.pem client.wasm";
 
 fn rule_arg(id: &'static str, value: &'static str, help: &'static str) -> Arg {
     Arg::new(id).long(id).value_name(value).action(ArgAction::Append).help(help).help_heading("Address pools")
@@ -45,6 +52,26 @@ pub fn command() -> Command {
             "Admit only these inbound peers (TCP accept, UDP sources); without it any peer may come in",
         ))
         .arg(rule_arg("allow-resolve", "PATTERN", "Grant name lookups: an exact name, *.suffix, or *"))
+        .arg(rule_arg(
+            "allow-connect-tls",
+            "PATTERN:PORTS[,OPTS]",
+            "Grant TLS connects by name to names matching PATTERN (an exact name, *.suffix, * or an IP address); client OPTS",
+        ))
+        .arg(rule_arg(
+            "allow-bind-tls",
+            "CIDR:PORTS,OPTS",
+            "Grant TLS listeners (a TLS socket's bind and listen) on these addresses; server OPTS",
+        ))
+        .arg(rule_arg(
+            "tls-connect",
+            "CIDR:PORTS,name=NAME[,OPTS]",
+            "Grant plain TCP connects to these addresses and make them TLS to NAME; client OPTS",
+        ))
+        .arg(rule_arg(
+            "tls-listen",
+            "CIDR:PORTS,OPTS",
+            "Grant plain TCP listeners on these addresses and serve their connections over TLS; server OPTS",
+        ))
         .arg(rule_arg("pool", "NAME", "Start a new pool named NAME for the rules that follow"))
         .arg(
             Arg::new("env")
@@ -141,7 +168,17 @@ pub fn command() -> Command {
 /// Builds the pools from the rule flags in command-line order.
 fn pools(m: &ArgMatches) -> Result<Vec<Pool>, String> {
     let mut flags: Vec<(usize, &str, &String)> = Vec::new();
-    for id in ["allow-connect", "allow-bind", "allow-accept", "allow-resolve", "pool"] {
+    for id in [
+        "allow-connect",
+        "allow-bind",
+        "allow-accept",
+        "allow-resolve",
+        "allow-connect-tls",
+        "allow-bind-tls",
+        "tls-connect",
+        "tls-listen",
+        "pool",
+    ] {
         if let (Some(idx), Some(vals)) = (m.indices_of(id), m.get_many::<String>(id)) {
             flags.extend(idx.zip(vals).map(|(i, v)| (i, id, v)));
         }
@@ -164,7 +201,11 @@ fn pools(m: &ArgMatches) -> Result<Vec<Pool>, String> {
             "allow-connect" => pool.addr_rules.push(AddrRule::parse(Right::Connect, text)?),
             "allow-bind" => pool.addr_rules.push(AddrRule::parse(Right::Bind, text)?),
             "allow-accept" => pool.addr_rules.push(AddrRule::parse(Right::Accept, text)?),
-            _ => pool.names.push(NamePattern::parse(text)?),
+            "allow-resolve" => pool.names.push(NamePattern::parse(text)?),
+            "allow-connect-tls" => pool.tls_names.push(TlsNameRule::parse(text)?),
+            "allow-bind-tls" => pool.addr_rules.push(AddrRule::parse_tls(TlsFlag::AllowBindTls, text)?),
+            "tls-connect" => pool.addr_rules.push(AddrRule::parse_tls(TlsFlag::TlsConnect, text)?),
+            _ => pool.addr_rules.push(AddrRule::parse_tls(TlsFlag::TlsListen, text)?),
         }
     }
     for pool in &pools {
@@ -300,6 +341,43 @@ mod tests {
         assert_eq!(parse_size("99999999999999999999G"), None);
         assert!(parse(&["--max-memory", "lots", "m.wasm"]).unwrap_err().contains("--max-memory `lots`"));
         assert!(parse(&["--max-sockets", "-1", "m.wasm"]).is_err());
+    }
+
+    #[test]
+    fn tls_rules_join_the_pool_they_follow() {
+        let certs = crate::tls::testcerts::Certs::new("cli");
+        let (ca, cert, key) = (certs.path("ca.pem"), certs.path("server.pem"), certs.path("server.key"));
+        let server = format!("cert={cert},key={key}");
+        let c = parse(&[
+            "--allow-connect-tls",
+            &format!("localhost:8443,ca={ca}"),
+            "--pool",
+            "tls",
+            "--tls-connect",
+            &format!("127.0.0.1:8443,name=localhost,ca={ca}"),
+            "--allow-bind-tls",
+            &format!("127.0.0.1:9443,{server}"),
+            "--tls-listen",
+            &format!("[::1]:9444,{server}"),
+            "m.wasm",
+        ])
+        .unwrap();
+        assert_eq!(c.pools.len(), 2);
+        assert_eq!(c.pools[0].tls_names[0].to_string(), format!("--allow-connect-tls localhost:8443,ca={ca}"));
+        assert!(c.pools[0].addr_rules.is_empty() && c.pools[1].tls_names.is_empty());
+        let shown: Vec<String> = c.pools[1].addr_rules.iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                format!("--tls-connect 127.0.0.1/32:8443,name=localhost,ca={ca}"),
+                format!("--allow-bind-tls 127.0.0.1/32:9443,{server}"),
+                format!("--tls-listen [::1/128]:9444,{server}"),
+            ]
+        );
+        let rights: Vec<Right> = c.pools[1].addr_rules.iter().map(|r| r.right).collect();
+        assert_eq!(rights, [Right::Connect, Right::BindTls, Right::Bind]);
+        let e = parse(&["--tls-listen", &format!("127.0.0.1:9443,cert={cert},key={ca}"), "m.wasm"]).unwrap_err();
+        assert!(e.starts_with(&format!("--tls-listen `127.0.0.1:9443,cert={cert},key={ca}`: key={ca}")), "{e}");
     }
 
     #[test]

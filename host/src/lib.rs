@@ -19,7 +19,8 @@
 //! - `wasi_p1`: the one door into wasmtime-wasi's generated preview-1
 //!   functions (and why the version is pinned);
 //! - `table` (the guest's one fd table), `socket` (a socket: its
-//!   transport, pool checks, readiness), [`pool`], [`filter`] (accept rules
+//!   transport, pool checks, readiness), [`pool`] (with [`tls`], the
+//!   rustls configurations of its TLS rules), [`filter`] (accept rules
 //!   as a kernel filter), [`audit`] (decision hooks), `resolve`, `sys`;
 //! - [`abi`]: every wire format (records, flags, checked guest memory).
 #![deny(missing_docs)]
@@ -44,6 +45,7 @@ pub mod spec;
 mod sys;
 mod table;
 pub mod threads;
+pub mod tls;
 mod wasi_p1;
 
 pub use ctx::{CtxView, WasockCtx, WasockCtxBuilder};

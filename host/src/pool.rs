@@ -3,8 +3,11 @@
 //! A pool is a set of rules `right × CIDR × port range`, plus name patterns
 //! for resolution. The host grants pools on the command line; a guest holds
 //! them as preopened fds and opens sockets from them. Every operation that
-//! reaches the network is checked here first.
+//! reaches the network is checked here first. TLS rules are address rules
+//! carrying a [`TlsSide`] (and name rules, [`TlsNameRule`]); their options
+//! are read in [`crate::tls`].
 
+use crate::tls::{TlsNameRule, TlsSide};
 use ipnet::IpNet;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -20,6 +23,8 @@ pub enum Right {
     Bind,
     /// Inbound peers: TCP accept and UDP sources. A pool without accept rules admits any peer.
     Accept,
+    /// Local addresses a TLS socket (type `tls`) may bind and listen on.
+    BindTls,
 }
 
 impl Right {
@@ -29,6 +34,38 @@ impl Right {
             Right::Connect => "--allow-connect",
             Right::Bind => "--allow-bind",
             Right::Accept => "--allow-accept",
+            Right::BindTls => "--allow-bind-tls",
+        }
+    }
+}
+
+/// The flags of TLS address rules (`CIDR[:PORTS],OPTS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsFlag {
+    /// `--allow-bind-tls`: TLS sockets may listen there ([`Right::BindTls`]).
+    AllowBindTls,
+    /// `--tls-connect`: plain TCP connects there are granted and become TLS ([`Right::Connect`]).
+    TlsConnect,
+    /// `--tls-listen`: plain TCP listeners there are granted and serve TLS ([`Right::Bind`]).
+    TlsListen,
+}
+
+impl TlsFlag {
+    /// The command-line flag.
+    pub fn flag(self) -> &'static str {
+        match self {
+            TlsFlag::AllowBindTls => "--allow-bind-tls",
+            TlsFlag::TlsConnect => "--tls-connect",
+            TlsFlag::TlsListen => "--tls-listen",
+        }
+    }
+
+    /// The right its rules grant.
+    pub fn right(self) -> Right {
+        match self {
+            TlsFlag::AllowBindTls => Right::BindTls,
+            TlsFlag::TlsConnect => Right::Connect,
+            TlsFlag::TlsListen => Right::Bind,
         }
     }
 }
@@ -85,35 +122,41 @@ pub struct AddrRule {
     pub net: IpNet,
     /// The ports it covers.
     pub ports: Ports,
+    /// What makes it a TLS rule (`--allow-bind-tls`, `--tls-connect`,
+    /// `--tls-listen`); `None` for every plain rule.
+    pub tls: Option<TlsSide>,
 }
 
 impl AddrRule {
     /// Parses `CIDR[:PORTS]`: `10.0.0.0/8`, `127.0.0.1:80`, `0.0.0.0/0:8000-8100`,
     /// `::1`, `[::1/128]:443`, `[fd00::/8]:*`. A plain address is a single host.
     pub fn parse(right: Right, text: &str) -> Result<AddrRule, String> {
-        let err = |why: String| format!("{} `{text}`: {why}", right.flag());
-        let (net, ports) = if let Some(rest) = text.strip_prefix('[') {
-            let (net, after) = rest.split_once(']').ok_or_else(|| err("missing `]`".into()))?;
-            let ports = match after {
-                "" => None,
-                _ => Some(after.strip_prefix(':').ok_or_else(|| err("expected `:PORTS` after `]`".into()))?),
-            };
-            (net, ports)
-        } else if text.matches(':').count() >= 2 {
-            // A bare IPv6 network carries no ports: `[...]` is needed for them.
-            (text, None)
-        } else {
-            match text.split_once(':') {
-                Some((net, ports)) => (net, Some(ports)),
-                None => (text, None),
-            }
+        let (net, ports) = parse_addr(text).map_err(|why| format!("{} `{text}`: {why}", right.flag()))?;
+        Ok(AddrRule { right, net, ports, tls: None })
+    }
+
+    /// Parses a TLS rule, `CIDR[:PORTS],OPTS`: the address as for [`AddrRule::parse`],
+    /// the options (docs/tls.md) after the first comma. Every file the options
+    /// name is read and checked now; errors name the flag, the text and the file.
+    pub fn parse_tls(flag: TlsFlag, text: &str) -> Result<AddrRule, String> {
+        let err = |why: String| format!("{} `{text}`: {why}", flag.flag());
+        let (addr, opts) = text.split_once(',').unwrap_or((text, ""));
+        let (net, ports) = parse_addr(addr).map_err(err)?;
+        let tls = match flag {
+            TlsFlag::TlsConnect => TlsSide::client(opts),
+            TlsFlag::AllowBindTls | TlsFlag::TlsListen => TlsSide::server(opts),
         };
-        let net = parse_net(net).map_err(err)?;
-        let ports = match ports {
-            Some(p) => p.parse().map_err(err)?,
-            None => Ports::ALL,
-        };
-        Ok(AddrRule { right, net, ports })
+        Ok(AddrRule { right: flag.right(), net, ports, tls: Some(tls.map_err(err)?) })
+    }
+
+    /// The flag that writes this rule.
+    pub fn flag(&self) -> &'static str {
+        match (&self.tls, self.right) {
+            (None, right) => right.flag(),
+            (Some(TlsSide::Client { .. }), _) => TlsFlag::TlsConnect.flag(),
+            (Some(TlsSide::Server(_)), Right::BindTls) => TlsFlag::AllowBindTls.flag(),
+            (Some(TlsSide::Server(_)), _) => TlsFlag::TlsListen.flag(),
+        }
     }
 
     fn matches(&self, right: Right, addr: &SocketAddr) -> bool {
@@ -131,14 +174,44 @@ impl fmt::Display for Ports {
     }
 }
 
-/// The rule as it would be written on the command line: `--allow-bind 127.0.0.1/32:80`.
+/// The rule as it would be written on the command line: `--allow-bind 127.0.0.1/32:80`,
+/// `--tls-connect 127.0.0.1/32:8443,name=localhost,ca=/tmp/ca.pem`.
 impl fmt::Display for AddrRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.net {
-            IpNet::V4(n) => write!(f, "{} {n}:{}", self.right.flag(), self.ports),
-            IpNet::V6(n) => write!(f, "{} [{n}]:{}", self.right.flag(), self.ports),
+            IpNet::V4(n) => write!(f, "{} {n}:{}", self.flag(), self.ports)?,
+            IpNet::V6(n) => write!(f, "{} [{n}]:{}", self.flag(), self.ports)?,
+        }
+        match &self.tls {
+            Some(side) => write!(f, ",{side}"),
+            None => Ok(()),
         }
     }
+}
+
+/// `CIDR[:PORTS]` (see [`AddrRule::parse`]); the error is the reason alone.
+fn parse_addr(text: &str) -> Result<(IpNet, Ports), String> {
+    let (net, ports) = if let Some(rest) = text.strip_prefix('[') {
+        let (net, after) = rest.split_once(']').ok_or("missing `]`")?;
+        let ports = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or("expected `:PORTS` after `]`")?),
+        };
+        (net, ports)
+    } else if text.matches(':').count() >= 2 {
+        // A bare IPv6 network carries no ports: `[...]` is needed for them.
+        (text, None)
+    } else {
+        match text.split_once(':') {
+            Some((net, ports)) => (net, Some(ports)),
+            None => (text, None),
+        }
+    };
+    let ports = match ports {
+        Some(p) => p.parse()?,
+        None => Ports::ALL,
+    };
+    Ok((parse_net(net)?, ports))
 }
 
 /// A network in CIDR form, or a plain address meaning a single host.
@@ -182,7 +255,11 @@ pub enum NamePattern {
 impl NamePattern {
     /// Parses a pattern; names compare case-insensitively, without a trailing dot.
     pub fn parse(text: &str) -> Result<NamePattern, String> {
-        let err = |why: &str| format!("--allow-resolve `{text}`: {why}");
+        NamePattern::parse_pattern(text).map_err(|why| format!("--allow-resolve `{text}`: {why}"))
+    }
+
+    /// [`NamePattern::parse`] for any flag: the error is the reason alone.
+    pub(crate) fn parse_pattern(text: &str) -> Result<NamePattern, &'static str> {
         let norm = normalize_name(text);
         if norm == "*" {
             return Ok(NamePattern::Any);
@@ -197,12 +274,13 @@ impl NamePattern {
                 !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             });
         if !valid {
-            return Err(err("expected a host name, `*.suffix` or `*`"));
+            return Err("expected a host name, `*.suffix` or `*`");
         }
         Ok(if suffix { NamePattern::Suffix(format!(".{name}")) } else { NamePattern::Exact(name.to_string()) })
     }
 
-    fn matches(&self, name: &str) -> bool {
+    /// Whether the pattern covers `name`, already normalized ([`normalize_name`]).
+    pub(crate) fn matches(&self, name: &str) -> bool {
         match self {
             NamePattern::Any => true,
             NamePattern::Exact(n) => n == name,
@@ -221,7 +299,8 @@ impl fmt::Display for NamePattern {
     }
 }
 
-fn normalize_name(name: &str) -> String {
+/// A name as patterns compare it: lower case, without a trailing dot.
+pub(crate) fn normalize_name(name: &str) -> String {
     name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
 }
 
@@ -234,6 +313,8 @@ pub struct Pool {
     pub addr_rules: Vec<AddrRule>,
     /// The names it lets the guest look up.
     pub names: Vec<NamePattern>,
+    /// The names it lets the guest reach over TLS (`--allow-connect-tls`).
+    pub tls_names: Vec<TlsNameRule>,
 }
 
 /// The rule that granted an operation.
@@ -243,6 +324,8 @@ pub enum Rule<'a> {
     Addr(&'a AddrRule),
     /// A name pattern.
     Name(&'a NamePattern),
+    /// A TLS name rule (`--allow-connect-tls`).
+    TlsName(&'a TlsNameRule),
     /// Inbound peers in a pool without `--allow-accept` rules, which admits every peer.
     AnyPeer,
     /// Numeric hosts, which resolve without a lookup and need no grant.
@@ -254,6 +337,7 @@ impl fmt::Display for Rule<'_> {
         match self {
             Rule::Addr(r) => write!(f, "{r}"),
             Rule::Name(p) => write!(f, "--allow-resolve {p}"),
+            Rule::TlsName(r) => write!(f, "{r}"),
             Rule::AnyPeer => f.write_str("no --allow-accept rule: any peer"),
             Rule::Numeric => f.write_str("numeric host"),
         }
@@ -273,6 +357,20 @@ impl Pool {
         Ok(self)
     }
 
+    /// Adds a TLS address rule written as on the command line
+    /// (`--tls-connect 127.0.0.1:8443,name=localhost` is
+    /// `allow_tls(TlsFlag::TlsConnect, "127.0.0.1:8443,name=localhost")`).
+    pub fn allow_tls(mut self, flag: TlsFlag, rule: &str) -> Result<Pool, String> {
+        self.addr_rules.push(AddrRule::parse_tls(flag, rule)?);
+        Ok(self)
+    }
+
+    /// Adds a TLS name rule (`--allow-connect-tls PATTERN:PORTS[,OPTS]`).
+    pub fn allow_connect_tls(mut self, rule: &str) -> Result<Pool, String> {
+        self.tls_names.push(TlsNameRule::parse(rule)?);
+        Ok(self)
+    }
+
     /// Adds a name pattern the guest may look up (`--allow-name`).
     pub fn allow_name(mut self, pattern: &str) -> Result<Pool, String> {
         self.names.push(NamePattern::parse(pattern)?);
@@ -285,14 +383,21 @@ impl Pool {
         self.decide(right, addr).is_some()
     }
 
-    /// The rule that grants `right` for `addr`, if any (the first, in
-    /// command-line order). For [`Right::Accept`] in a pool with no accept
-    /// rule, [`Rule::AnyPeer`].
+    /// The rule that grants `right` for `addr`, if any: the first TLS rule
+    /// that matches (where an upgrade rule matches, the connection is TLS,
+    /// docs/tls.md), else the first plain one, in command-line order. For
+    /// [`Right::Accept`] in a pool with no accept rule, [`Rule::AnyPeer`].
     pub fn decide(&self, right: Right, addr: &SocketAddr) -> Option<Rule<'_>> {
         if right == Right::Accept && !self.filters_peers() {
             return Some(Rule::AnyPeer);
         }
-        self.addr_rules.iter().find(|r| r.matches(right, addr)).map(Rule::Addr)
+        let mut matching = self.addr_rules.iter().filter(|r| r.matches(right, addr));
+        let first = matching.next()?;
+        let rule = match first.tls {
+            Some(_) => first,
+            None => matching.find(|r| r.tls.is_some()).unwrap_or(first),
+        };
+        Some(Rule::Addr(rule))
     }
 
     /// Whether any rule grants `right` to some IPv4 address.
@@ -305,10 +410,20 @@ impl Pool {
         self.addr_rules.iter().any(|r| r.right == Right::Accept)
     }
 
-    /// The bind rules covering `ip` (any port), for choosing a port when a guest binds port 0.
+    /// The [`Right::Bind`] rules covering `ip`: `bind_rules(Right::Bind, ip)`.
     pub fn bind_rules_for(&self, ip: IpAddr) -> impl Iterator<Item = &AddrRule> {
+        self.bind_rules(Right::Bind, ip)
+    }
+
+    /// The rules of `right` ([`Right::Bind`] or [`Right::BindTls`]) covering
+    /// `ip` (any port), for choosing a port when a guest binds port 0: TLS
+    /// rules first, as [`Pool::decide`] prefers them, each group in
+    /// command-line order.
+    pub fn bind_rules(&self, right: Right, ip: IpAddr) -> impl Iterator<Item = &AddrRule> {
         let ip = canonical_ip(ip);
-        self.addr_rules.iter().filter(move |r| r.right == Right::Bind && r.net.contains(&ip))
+        let covering = move |r: &&AddrRule| r.right == right && r.net.contains(&ip);
+        let tls = self.addr_rules.iter().filter(covering).filter(|r| r.tls.is_some());
+        tls.chain(self.addr_rules.iter().filter(covering).filter(|r| r.tls.is_none()))
     }
 
     /// Whether the name may be resolved.
@@ -320,6 +435,12 @@ impl Pool {
     pub fn name_rule(&self, name: &str) -> Option<&NamePattern> {
         let name = normalize_name(name);
         self.names.iter().find(|p| p.matches(&name))
+    }
+
+    /// The first `--allow-connect-tls` rule that grants a TLS connect to
+    /// `name` (as the guest gave it) at `port`, if any.
+    pub fn tls_name_rule(&self, name: &str, port: u16) -> Option<&TlsNameRule> {
+        self.tls_names.iter().find(|r| r.matches(name, port))
     }
 }
 
@@ -464,3 +585,7 @@ mod tests {
         assert!(NamePattern::parse("a..b").is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "tls/pool_tests.rs"]
+mod tls_tests;
