@@ -23,7 +23,8 @@ pub enum Right {
     Bind,
     /// Inbound peers: TCP accept and UDP sources. A pool without accept rules admits any peer.
     Accept,
-    /// Local addresses a TLS socket (type `tls`) may bind and listen on.
+    /// Local addresses a TLS socket (type `tls`) may bind and listen on
+    /// (`--allow-bind-tls`; its rules always carry a [`TlsSide::Server`]).
     BindTls,
 }
 
@@ -130,7 +131,12 @@ pub struct AddrRule {
 impl AddrRule {
     /// Parses `CIDR[:PORTS]`: `10.0.0.0/8`, `127.0.0.1:80`, `0.0.0.0/0:8000-8100`,
     /// `::1`, `[::1/128]:443`, `[fd00::/8]:*`. A plain address is a single host.
+    /// [`Right::BindTls`] is only ever a TLS rule (it needs a certificate), so
+    /// its text is `--allow-bind-tls`'s: see [`AddrRule::parse_tls`].
     pub fn parse(right: Right, text: &str) -> Result<AddrRule, String> {
+        if right == Right::BindTls {
+            return AddrRule::parse_tls(TlsFlag::AllowBindTls, text);
+        }
         let (net, ports) = parse_addr(text).map_err(|why| format!("{} `{text}`: {why}", right.flag()))?;
         Ok(AddrRule { right, net, ports, tls: None })
     }

@@ -48,8 +48,12 @@ fn tls_rules_parse_and_print_as_written() {
         assert_eq!(AddrRule::parse_tls(flag, &at(&certs, again)).unwrap(), rule);
         assert_eq!(Rule::Addr(&rule).to_string(), rule.to_string());
     }
-    // Plain rules are as before.
-    assert_eq!(AddrRule::parse(Right::BindTls, "127.0.0.1:1").unwrap().tls, None);
+    // A BindTls rule always has its server side.
+    let e = AddrRule::parse(Right::BindTls, "127.0.0.1:1").unwrap_err();
+    assert!(e.starts_with("--allow-bind-tls `127.0.0.1:1`: `cert=FILE` and `key=FILE` are required"), "{e}");
+    let rule = AddrRule::parse(Right::BindTls, &at(&certs, &format!("127.0.0.1:1,{server}"))).unwrap();
+    assert!(matches!(rule.tls, Some(TlsSide::Server(_))));
+    assert_eq!(AddrRule::parse(Right::Bind, "127.0.0.1:1").unwrap().tls, None);
 }
 
 #[test]
