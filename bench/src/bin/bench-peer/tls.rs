@@ -78,3 +78,55 @@ fn connection(cfg: Arc<ServerConfig>, tcp: TcpStream) -> io::Result<()> {
     s.conn.send_close_notify();
     s.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use rustls::{ClientConfig, ClientConnection, HandshakeKind, ProtocolVersion, RootCertStore};
+    use wasock_bench::tls::{GROUP, SUITE};
+
+    use super::*;
+
+    /// A client that offers all of ring's suites and groups and keeps
+    /// sessions still gets the pinned suite and group, TLS 1.3, a full
+    /// handshake every time, and the bytes it asked for up to close_notify.
+    #[test]
+    fn pinned_full_handshakes_and_the_bytes_asked_for() {
+        let dir = std::env::temp_dir().join(format!("bench-peer-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = dir.join("ca.pem");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        start(listener, &ca).unwrap();
+        let mut roots = RootCertStore::empty();
+        for c in CertificateDer::pem_file_iter(&ca).unwrap() {
+            roots.add(c.unwrap()).unwrap();
+        }
+        // ring's whole provider, resumption on (rustls' default).
+        let cfg = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let cfg = Arc::new(cfg);
+        for _ in 0..3 {
+            let mut tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let mut conn = ClientConnection::new(Arc::clone(&cfg), ServerName::try_from(SERVER_NAME).unwrap()).unwrap();
+            let mut got = Vec::new();
+            {
+                let mut s = rustls::Stream::new(&mut conn, &mut tcp);
+                s.write_all(&100_000u64.to_be_bytes()).unwrap();
+                s.read_to_end(&mut got).unwrap();
+            }
+            assert_eq!(got.len(), 100_000);
+            assert_eq!(conn.negotiated_cipher_suite().map(|s| s.suite()), Some(SUITE));
+            assert_eq!(conn.negotiated_key_exchange_group().map(|g| g.name()), Some(GROUP));
+            assert_eq!(conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+            assert_eq!(conn.handshake_kind(), Some(HandshakeKind::Full));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
