@@ -9,9 +9,13 @@
 //! ```
 //!
 //! which `bench-run` parses with [`parse_result`]. The load generator
-//! `bench-load` prints the same line for the server workloads.
+//! `bench-load` prints the same line for the server workloads, and the TLS
+//! clients (`bench-tls-client`, `bench-tls-host`, the loops in [`tls`]) for
+//! the TLS workloads.
 
 use std::fmt;
+
+pub mod tls;
 
 /// One workload. The names are what the clients take as their first argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,16 +33,23 @@ pub enum Workload {
     /// Batches of [`UDP_BATCH`] 64-byte datagrams with sendmmsg/recvmmsg
     /// (the C client only: std has no batch calls).
     UdpBatch,
+    /// One TLS connection downloads [`tls::BULK_MIB`] MiB of plaintext
+    /// (the TLS clients only, as are the next).
+    TlsBulk,
+    /// Sequential full TLS handshakes, each with a few bytes each way.
+    TlsHandshakes,
 }
 
 /// Every workload, in table order.
-pub const WORKLOADS: [Workload; 6] = [
+pub const WORKLOADS: [Workload; 8] = [
     Workload::TcpBulk,
     Workload::TcpPingPong,
     Workload::TcpConnect,
     Workload::UdpRoundTrip,
     Workload::HostCall,
     Workload::UdpBatch,
+    Workload::TlsBulk,
+    Workload::TlsHandshakes,
 ];
 
 /// Bytes per write (and per read-back) in the bulk workload.
@@ -61,12 +72,21 @@ impl Workload {
             Workload::UdpRoundTrip => "udp_rr",
             Workload::HostCall => "hostcall",
             Workload::UdpBatch => "udp_batch",
+            Workload::TlsBulk => "tls_bulk",
+            Workload::TlsHandshakes => "tls_handshakes",
         }
     }
 
-    /// Whether the Rust client runs it (udp_batch is the C client's only).
+    /// Whether the Rust client runs it (udp_batch is the C client's only,
+    /// the TLS workloads the TLS clients').
     pub fn in_rust_client(self) -> bool {
-        self != Workload::UdpBatch
+        self != Workload::UdpBatch && !self.is_tls()
+    }
+
+    /// Whether it is a TLS workload, run by the TLS clients, not by
+    /// `bench-client` or the C client.
+    pub fn is_tls(self) -> bool {
+        matches!(self, Workload::TlsBulk | Workload::TlsHandshakes)
     }
 
     pub fn from_name(name: &str) -> Option<Workload> {
@@ -74,7 +94,8 @@ impl Workload {
     }
 
     /// How many operations one run does by default: 64 KiB chunks for bulk
-    /// (4096 x 64 KiB = 256 MiB), round trips, connections or calls.
+    /// (4096 x 64 KiB = 256 MiB), round trips, connections or calls; MiB
+    /// for TLS bulk, handshakes for TLS handshakes.
     pub fn default_ops(self) -> u64 {
         match self {
             Workload::TcpBulk => 4096,
@@ -83,17 +104,20 @@ impl Workload {
             Workload::UdpRoundTrip => 20_000,
             Workload::HostCall => 1_000_000,
             Workload::UdpBatch => 3_000,
+            Workload::TlsBulk => tls::BULK_MIB,
+            Workload::TlsHandshakes => 500,
         }
     }
 
     /// The unit of the figure a run reports.
     pub fn unit(self) -> &'static str {
         match self {
-            Workload::TcpBulk => "MiB/s",
+            Workload::TcpBulk | Workload::TlsBulk => "MiB/s",
             Workload::TcpPingPong | Workload::UdpRoundTrip => "rt/s",
             Workload::TcpConnect => "conn/s",
             Workload::HostCall => "ns/call",
             Workload::UdpBatch => "dgram/s",
+            Workload::TlsHandshakes => "hs/s",
         }
     }
 
@@ -109,13 +133,16 @@ impl Workload {
             Workload::TcpBulk => (ops * BULK_CHUNK as u64) as f64 / (1024.0 * 1024.0) / secs,
             Workload::HostCall => secs * 1e9 / ops.max(1) as f64,
             Workload::UdpBatch => (ops * UDP_BATCH) as f64 / secs,
+            Workload::TlsBulk => ops as f64 / secs,
             _ => ops as f64 / secs,
         }
     }
 
-    /// The guest/native speed ratio the project aims for, if any.
+    /// The guest/native speed ratio the project aims for, if any (for the
+    /// TLS workloads: the host-TLS guest's).
     pub fn target(self) -> Option<f64> {
         match self {
+            Workload::TlsBulk | Workload::TlsHandshakes => Some(0.90),
             Workload::TcpBulk => Some(0.95),
             Workload::TcpPingPong | Workload::UdpRoundTrip => Some(0.90),
             Workload::TcpConnect => Some(0.85),
@@ -130,6 +157,7 @@ impl Workload {
             Workload::TcpConnect => Service::Close,
             Workload::UdpRoundTrip => Service::Udp,
             Workload::UdpBatch => Service::UdpBatch,
+            Workload::TlsBulk | Workload::TlsHandshakes => Service::Tls,
             _ => Service::Echo,
         }
     }
@@ -143,6 +171,8 @@ impl Workload {
             Workload::UdpRoundTrip => "UDP 64 B datagram round trips",
             Workload::HostCall => "host-call overhead: TCP_NODELAY getter",
             Workload::UdpBatch => "UDP batches of 32 64 B datagrams, sendmmsg/recvmmsg",
+            Workload::TlsBulk => "TLS 1.3 bulk, 64 MiB downloaded over one connection",
+            Workload::TlsHandshakes => "TLS 1.3 full handshakes, a few bytes each way, then close",
         }
     }
 }
@@ -153,7 +183,7 @@ impl fmt::Display for Workload {
     }
 }
 
-/// The peer's four services.
+/// The peer's services.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     /// TCP: echoes every byte back.
@@ -164,6 +194,9 @@ pub enum Service {
     Udp,
     /// UDP: the same, a batch at a time (recvmmsg, then sendmmsg of what came).
     UdpBatch,
+    /// TLS: reads a request for N bytes, sends them, close_notify, closes
+    /// ([`tls`] has the protocol).
+    Tls,
 }
 
 /// The result line for one run of a client workload.
@@ -234,6 +267,8 @@ mod tests {
         assert_eq!(Workload::TcpBulk.value(4096, 1.0), 256.0);
         assert_eq!(Workload::HostCall.value(1_000_000, 0.5), 500.0);
         assert_eq!(Workload::UdpBatch.value(1_000, 0.5), 64_000.0);
+        assert_eq!(Workload::TlsBulk.value(64, 0.5), 128.0);
+        assert_eq!(Workload::TlsHandshakes.value(500, 0.5), 1000.0);
     }
 
     #[test]

@@ -58,6 +58,9 @@ fn run(w: Workload, addr: SocketAddr, ops: u64) -> io::Result<f64> {
         Workload::UdpBatch => {
             Err(io::Error::new(io::ErrorKind::Unsupported, "udp_batch is the C client's (std has no sendmmsg)"))
         }
+        Workload::TlsBulk | Workload::TlsHandshakes => {
+            Err(io::Error::new(io::ErrorKind::Unsupported, "the TLS workloads are bench-tls-client's"))
+        }
     }
 }
 

@@ -15,7 +15,7 @@ pub fn client_argv(cfg: &Config, client: &Program, side: Side, peer: &Peer, w: W
     let mut argv = Vec::new();
     match side {
         Side::Native => argv.push(client.native.display().to_string()),
-        Side::Guest => {
+        Side::Guest | Side::Alt => {
             argv.extend([
                 cfg.wasock.display().to_string(),
                 "run".into(),
@@ -36,9 +36,10 @@ pub fn scaled(cfg: &Config, ops: u64) -> u64 {
     ((ops as f64 * cfg.scale).round() as u64).max(1)
 }
 
-/// Whether `client` runs workload `w` (udp_batch is the C client's only).
+/// Whether `client` runs workload `w` (udp_batch is the C client's only;
+/// the TLS workloads are neither's: tls.rs runs them).
 pub fn runs(client: &Program, w: Workload) -> bool {
-    client.lang != "Rust" || w.in_rust_client()
+    !w.is_tls() && (client.lang != "Rust" || w.in_rust_client())
 }
 
 pub fn measure(cfg: &Config, peer: &Peer, client: &Program, w: Workload) -> Row {
@@ -49,11 +50,17 @@ pub fn measure(cfg: &Config, peer: &Peer, client: &Program, w: Workload) -> Row 
     row.measure(cfg, cfg.warmup, |side| {
         let mut argv = pin(cfg);
         argv.extend(client_argv(cfg, client, side, peer, w, ops));
-        let out = run_bounded(&argv, cfg.timeout);
-        parse_result(&out.stdout)
-            .filter(|r| out.ok && r.workload == w.name())
-            .map(|r| r.value)
-            .ok_or_else(|| out.why("no RESULT line"))
+        run_client(cfg, &argv, w)
     });
     row
+}
+
+/// Runs a client's command line (pinning included) to its end; the figure
+/// of its `RESULT` line for `w`, or why there is none.
+pub fn run_client(cfg: &Config, argv: &[String], w: Workload) -> Result<f64, String> {
+    let out = run_bounded(argv, cfg.timeout);
+    parse_result(&out.stdout)
+        .filter(|r| out.ok && r.workload == w.name())
+        .map(|r| r.value)
+        .ok_or_else(|| out.why("no RESULT line"))
 }

@@ -9,7 +9,9 @@
 //! - server workloads (servers.rs): C, tokio and thread-per-connection
 //!   servers driven by `bench-load` (thread_echo also on two CPUs, for its
 //!   scaling);
-//! - start-up (startup.rs): a one-connection program, spawn to exit.
+//! - start-up (startup.rs): a one-connection program, spawn to exit;
+//! - TLS (tls.rs): a TLS client natively, as a guest whose host runs TLS,
+//!   and as a guest with TLS compiled in, against the peer's TLS service.
 //!
 //! Prints the table of medians and writes it, with the machine and every
 //! single run, to `--out` (default bench/results.md). With strace installed
@@ -23,6 +25,7 @@ mod row;
 mod servers;
 mod startup;
 mod syscalls;
+mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,7 +35,7 @@ use wasock_bench::{Workload, WORKLOADS};
 
 use crate::proc::{have, Cores};
 use crate::report::{fmt_ratio, fmt_value};
-use crate::row::Row;
+use crate::row::{Row, Side};
 use crate::syscalls::SyscallRow;
 
 const USAGE: &str = "\
@@ -45,9 +48,10 @@ usage: bench-run [OPTIONS]   (from the repository root)
   --c-native PATH     native C client (build/bench/client)
   --c-wasm PATH       C guest (build/bench/client.wasm)
   --rust-dir DIR      the bench crate's target dir: DIR/release/NAME and
-                      DIR/wasm32-wasip1/release/NAME.wasm for bench-startup and
-                      bench-tokio-echo, DIR/wasm32-wasip1-threads/release/NAME.wasm
-                      for bench-thread-echo (target/bench)
+                      DIR/wasm32-wasip1/release/NAME.wasm for bench-startup,
+                      bench-tokio-echo, bench-tls-client and bench-tls-host,
+                      DIR/wasm32-wasip1-threads/release/NAME.wasm for
+                      bench-thread-echo (target/bench)
   --c-dir DIR         DIR/NAME and DIR/NAME.wasm for http_server, echo_server
                       and startup (build/bench)
   --runs N            runs per cell, the table shows the median (3)
@@ -59,7 +63,8 @@ usage: bench-run [OPTIONS]   (from the repository root)
                       tcp_connect, udp_rr, hostcall, udp_batch, static_http (static_http_1k,
                       static_http_5m), echo_500, startup (startup_cold, startup_cached),
                       tokio_echo, tokio_idle, thread_echo (with thread_echo_2cpu
-                      and the scaling row), thread_echo_2cpu
+                      and the scaling row), thread_echo_2cpu, tls (tls_bulk,
+                      tls_handshakes)
   --syscalls WHICH    strace accounting of the client workloads: rust, all or none (all)
   --timeout SECS      per client or load-generator run (120)
   --out PATH          the report (bench/results.md); '-' for none
@@ -244,12 +249,15 @@ fn main() -> ExitCode {
 
 /// Prints a finished row's one-line summary.
 fn progress(row: &Row, t: Instant) {
+    let alt = row.alt.as_ref().map_or_else(String::new, |a| {
+        format!("  {} {}  guest/it {}", a.label, fmt_value(a.cell.median()), fmt_ratio(row.alt_ratio()))
+    });
     println!(
-        "  {:<4} {:<15} native {:>9}  guest {:>9}  {:<8}  ratio {}  ({:.1} s)",
+        "  {:<4} {:<15} native {:>9}  guest {:>9}  {:<8}  ratio {}{alt}  ({:.1} s)",
         row.lang,
         row.name,
         fmt_value(row.native.median()),
-        fmt_value(row.guest.median()),
+        report::cell_text(row, Side::Guest),
         row.unit,
         fmt_ratio(row.ratio()),
         t.elapsed().as_secs_f64()
@@ -352,9 +360,16 @@ fn run(mut cfg: Config) -> Result<(), String> {
     for prog in [cfg.c_program("startup"), cfg.rust_program("bench-startup", WASIP1)] {
         family(&["startup_cold", "startup_cached"], prog, &mut |p, rows| startup::startup(cfg, &peer, p, rows));
     }
+    let tls_workloads: Vec<Workload> = client_workloads.iter().copied().filter(|w| w.is_tls()).collect();
+    let names: Vec<&str> = tls_workloads.iter().map(|w| w.name()).collect();
+    family(&names, cfg.rust_program("bench-tls-client", WASIP1), &mut |p, rows| {
+        let progs =
+            tls::TlsPrograms { rustls: p, host: cfg.rust_dir.join(WASIP1).join("release").join("bench-tls-host.wasm") };
+        rows.extend(tls_workloads.iter().map(|&w| tls::measure(cfg, &peer, &progs, w)))
+    });
 
     let mut syscalls: Vec<SyscallRow> = Vec::new();
-    if cfg.syscalls != "none" && !client_workloads.is_empty() {
+    if cfg.syscalls != "none" && client_workloads.iter().any(|w| !w.is_tls()) {
         if have("strace") {
             println!("  counting system calls per operation (strace -f -c, runs of N and 2N operations)...");
             for client in cfg.clients.iter().filter(|c| cfg.syscalls == "all" || c.lang == "Rust") {
@@ -411,6 +426,8 @@ mod tests {
         assert!(c.wants("thread_echo") && c.wants("thread_echo_2cpu"));
         let c = only(&["thread_echo_2cpu"]);
         assert!(c.wants("thread_echo_2cpu") && !c.wants("thread_echo"));
+        let c = only(&["tls"]);
+        assert!(c.wants("tls_bulk") && c.wants("tls_handshakes") && !c.wants("tcp_bulk"));
     }
 
     #[test]

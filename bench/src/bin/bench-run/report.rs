@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::proc::{command_output, cpu_model};
-use crate::row::{Cell, Row, Target};
+use crate::row::{Cell, Row, Side, Target};
 use crate::syscalls::{fmt_per_op, strace_ops, SyscallRow};
 use crate::Config;
 
@@ -22,6 +22,15 @@ pub fn fmt_ratio(r: Option<f64>) -> String {
     r.map_or_else(|| "-".into(), |r| format!("{r:.2}"))
 }
 
+/// A side's median as the tables show it: "not built" for a side that was
+/// left out, "failed" for one without a successful run.
+pub fn cell_text(row: &Row, side: Side) -> String {
+    if row.skipped(side).is_some() {
+        return "not built".into();
+    }
+    fmt_value(row.cell_of(side).median())
+}
+
 fn main_table(rows: &[Row]) -> String {
     let mut t = String::from(
         "| workload | program | unit | native | guest | guest/native | target |\n|---|---|---|---:|---:|---:|---:|\n",
@@ -34,10 +43,48 @@ fn main_table(rows: &[Row]) -> String {
             r.lang,
             r.unit,
             fmt_value(r.native.median()),
-            fmt_value(r.guest.median()),
+            cell_text(r, Side::Guest),
             fmt_ratio(r.ratio()),
             if r.short() { " (short)" } else { "" },
             r.target_text()
+        );
+    }
+    t
+}
+
+/// The rows with a second guest build (the TLS rows): the three sides and
+/// their ratios, the columns named after the first such row's build. Empty
+/// without such rows.
+fn alt_table(rows: &[Row]) -> String {
+    let mut t = String::new();
+    for r in rows {
+        let Some(alt) = &r.alt else { continue };
+        if t.is_empty() {
+            let l = alt.label;
+            let _ = writeln!(
+                t,
+                "| workload | unit | native | guest | {l} | guest/native | guest/{l} | {l}/native | target guest/{l} |"
+            );
+            t.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        }
+        let alt_native = match (alt.cell.median(), r.native.median()) {
+            (Some(a), Some(n)) if a > 0.0 && n > 0.0 => Some(if r.higher_is_better { a / n } else { n / a }),
+            _ => None,
+        };
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {} | {} | {}{} | {}{} | {} | {} |",
+            r.name,
+            r.unit,
+            fmt_value(r.native.median()),
+            cell_text(r, Side::Guest),
+            cell_text(r, Side::Alt),
+            fmt_ratio(r.ratio()),
+            if r.short() { " (short)" } else { "" },
+            fmt_ratio(r.alt_ratio()),
+            if r.alt_short() { " (short)" } else { "" },
+            fmt_ratio(alt_native),
+            alt.target.map_or_else(|| "-".into(), |x| format!("≥ {x:.2}"))
         );
     }
     t
@@ -53,7 +100,7 @@ pub fn console_table(rows: &[Row]) -> String {
             r.lang.into(),
             r.unit.into(),
             fmt_value(r.native.median()),
-            fmt_value(r.guest.median()),
+            cell_text(r, Side::Guest),
             format!("{}{}", fmt_ratio(r.ratio()), if r.short() { " *" } else { "" }),
             r.target_text().replace('≥', ">=").replace('≤', "<="),
         ]);
@@ -76,10 +123,30 @@ pub fn console_table(rows: &[Row]) -> String {
 fn short_list(rows: &[Row], missing: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for row in rows {
+        if let Some(why) = row.skipped(Side::Guest) {
+            out.push(format!("{} {}: the guest was not run: {why}", row.lang, row.name));
+        }
         if row.failed() {
-            let errs: Vec<_> = row.native.errors.iter().chain(&row.guest.errors).cloned().collect();
+            let errs: Vec<_> =
+                [Side::Native, Side::Guest, Side::Alt].iter().flat_map(|&s| row.cell_of(s).errors.clone()).collect();
             out.push(format!("{} {}: no figure, runs failed: {}", row.lang, row.name, errs.join("; ")));
-        } else if row.short() {
+            continue;
+        }
+        if let (true, Some(alt)) = (row.alt_short(), &row.alt) {
+            out.push(format!(
+                "{} {}: the guest is {}x the {} build, target ≥ {:.2} ({} {} guest, {} {}).",
+                row.lang,
+                row.describe,
+                fmt_ratio(row.alt_ratio()),
+                alt.label,
+                alt.target.unwrap_or_default(),
+                cell_text(row, Side::Guest),
+                row.unit,
+                cell_text(row, Side::Alt),
+                alt.label
+            ));
+        }
+        if row.short() {
             let (n, g) = (fmt_value(row.native.median()), fmt_value(row.guest.median()));
             out.push(match row.target {
                 Target::GuestAtMost(max, from) => {
@@ -140,8 +207,23 @@ pub fn report(cfg: &Config, pinning: &str, rows: &[Row], missing: &[String], sys
          parity, higher is better. \"native\" is the same program built for x86_64 Linux; \"guest\" is it built for \
          wasm32-wasip1 (thread_echo*: wasm32-wasip1-threads) and run by `wasock run`. The program is the client for \
          the client workloads and the server for static_http, echo_500, tokio_* and thread_echo*; \
-         thread_echo_scaling is each side's 2-CPU throughput over its 1-CPU throughput.\n"
+         thread_echo_scaling is each side's 2-CPU throughput over its 1-CPU throughput. For tls_*, \"guest\" is the \
+         guest whose host runs TLS (wasock::tls), the next table has the guest with TLS compiled in beside it.\n"
     );
+    let alt = alt_table(rows);
+    if !alt.is_empty() {
+        let _ = writeln!(r, "## TLS: host-side TLS against TLS in the guest\n");
+        let _ = writeln!(
+            r,
+            "native: rustls with ring; guest: the same workload through wasock::tls (the host runs rustls with \
+             ring); in-guest TLS: rustls with rustls-rustcrypto compiled into the guest, over a plain wasock TCP socket. TLS \
+             1.3, {:?} and {:?} in every column, full handshakes (no resumption).\n",
+            wasock_bench::tls::SUITE,
+            wasock_bench::tls::GROUP
+        );
+        r.push_str(&alt);
+        r.push('\n');
+    }
 
     let _ = writeln!(r, "## Short of target\n");
     let short = short_list(rows, missing);
@@ -154,14 +236,22 @@ pub fn report(cfg: &Config, pinning: &str, rows: &[Row], missing: &[String], sys
 
     let _ = writeln!(r, "\n## Every run\n");
     let _ = writeln!(r, "| workload | program | ops per run | native runs | guest runs |\n|---|---|---:|---|---|");
-    let list = |c: &Cell| {
+    let list = |row: &Row, side: Side| {
+        if row.skipped(side).is_some() {
+            return "not built".to_string();
+        }
+        let c: &Cell = row.cell_of(side);
         let mut v: Vec<String> = c.values.iter().map(|&x| fmt_value(Some(x))).collect();
         v.extend(c.errors.iter().map(|_| "failed".to_string()));
         v.join(", ")
     };
     for row in rows {
-        let _ =
-            writeln!(r, "| {} | {} | {} | {} | {} |", row.name, row.lang, row.ops, list(&row.native), list(&row.guest));
+        let (n, g) = (list(row, Side::Native), list(row, Side::Guest));
+        let _ = writeln!(r, "| {} | {} | {} | {n} | {g} |", row.name, row.lang, row.ops);
+        if let Some(alt) = &row.alt {
+            let a = list(row, Side::Alt);
+            let _ = writeln!(r, "| {} | {}, {} | {} | - | {a} |", row.name, row.lang, alt.label, row.ops);
+        }
     }
 
     if !syscalls.is_empty() {

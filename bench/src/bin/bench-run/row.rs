@@ -1,6 +1,7 @@
-//! One table row (a workload, a program, native and guest runs) and the
-//! one way every family measures it: warm-up runs, then native and guest
-//! runs alternating, the median of each side.
+//! One table row (a workload, a program, native and guest runs, and for
+//! the TLS rows a second guest build) and the one way every family measures
+//! it: warm-up runs, then the sides' runs alternating, the median of each
+//! side.
 
 use wasock_bench::{median, Workload};
 
@@ -11,6 +12,20 @@ use crate::Config;
 pub enum Side {
     Native,
     Guest,
+    /// The row's [`Alt`] build. Only rows with one run it, so the families
+    /// without take it as the guest.
+    Alt,
+}
+
+/// A second guest build measured in the same runs as the row's guest, to
+/// compare the guest with (the TLS rows: TLS compiled into the guest, beside
+/// the guest whose host runs TLS).
+pub struct Alt {
+    /// What it is, for the tables.
+    pub label: &'static str,
+    pub cell: Cell,
+    /// The guest's speed over this one's that the project aims for.
+    pub target: Option<f64>,
 }
 
 /// What a row aims for.
@@ -50,6 +65,10 @@ pub struct Row {
     pub describe: String,
     pub native: Cell,
     pub guest: Cell,
+    pub alt: Option<Alt>,
+    /// Sides not measured, and why (a build that is not there): they are
+    /// neither figures nor failures.
+    pub skipped: Vec<(Side, String)>,
 }
 
 impl Row {
@@ -64,6 +83,8 @@ impl Row {
             describe: name.into(),
             native: Cell::default(),
             guest: Cell::default(),
+            alt: None,
+            skipped: Vec::new(),
         }
     }
 
@@ -91,6 +112,39 @@ impl Row {
         self
     }
 
+    /// Adds a second guest build, measured as a third side.
+    pub fn alt(mut self, label: &'static str, target: Option<f64>) -> Row {
+        self.alt = Some(Alt { label, cell: Cell::default(), target });
+        self
+    }
+
+    /// Leaves `side` out of the measurement, saying why.
+    pub fn skip(mut self, side: Side, why: &str) -> Row {
+        self.skipped.push((side, why.into()));
+        self
+    }
+
+    /// Why `side` was not measured, if it was not.
+    pub fn skipped(&self, side: Side) -> Option<&str> {
+        self.skipped.iter().find(|(s, _)| *s == side).map(|(_, why)| why.as_str())
+    }
+
+    /// The sides the row measures, in the order of its first run.
+    pub fn sides(&self) -> Vec<Side> {
+        let all = [Side::Native, Side::Guest, Side::Alt];
+        all.into_iter().filter(|&s| (s != Side::Alt || self.alt.is_some()) && self.skipped(s).is_none()).collect()
+    }
+
+    /// A side's cell (the alt's is empty when the row has none).
+    pub fn cell_of(&self, side: Side) -> &Cell {
+        static NONE: Cell = Cell { values: Vec::new(), errors: Vec::new() };
+        match side {
+            Side::Native => &self.native,
+            Side::Guest => &self.guest,
+            Side::Alt => self.alt.as_ref().map_or(&NONE, |a| &a.cell),
+        }
+    }
+
     /// Guest speed over native speed (for lower-is-better units, native over guest).
     pub fn ratio(&self) -> Option<f64> {
         let (n, g) = (self.native.median()?, self.guest.median()?);
@@ -100,9 +154,24 @@ impl Row {
         Some(if self.higher_is_better { g / n } else { n / g })
     }
 
-    /// Whether a side has no successful run.
+    /// The guest's speed over the alt build's (`ratio`'s direction).
+    pub fn alt_ratio(&self) -> Option<f64> {
+        let (a, g) = (self.cell_of(Side::Alt).median()?, self.guest.median()?);
+        if a <= 0.0 || g <= 0.0 {
+            return None;
+        }
+        Some(if self.higher_is_better { g / a } else { a / g })
+    }
+
+    /// Whether the guest misses its target over the alt build.
+    pub fn alt_short(&self) -> bool {
+        let target = self.alt.as_ref().and_then(|a| a.target);
+        target.is_some_and(|t| self.alt_ratio().is_some_and(|x| x < t))
+    }
+
+    /// Whether a measured side has no successful run.
     pub fn failed(&self) -> bool {
-        self.native.values.is_empty() || self.guest.values.is_empty()
+        self.sides().into_iter().any(|s| self.cell_of(s).values.is_empty())
     }
 
     /// Whether the row misses its target (false when it has none or failed).
@@ -144,17 +213,19 @@ impl Row {
         row
     }
 
+    /// A side's cell, to fill in; the alt side only exists with an [`Alt`].
     fn cell(&mut self, side: Side) -> &mut Cell {
-        if side == Side::Native {
-            &mut self.native
-        } else {
-            &mut self.guest
+        match side {
+            Side::Native => &mut self.native,
+            Side::Guest => &mut self.guest,
+            Side::Alt => &mut self.alt.as_mut().expect("an alt side only runs on a row with an Alt").cell,
         }
     }
 
-    /// Warm-up runs (unmeasured), then `cfg.runs` runs per side, alternating
+    /// Warm-up runs (unmeasured), then `cfg.runs` runs per side, rotating
     /// which side goes first so a drift in the machine's speed does not
-    /// always favour the same side. `run` makes one run and returns its figure.
+    /// always favour the same side. `run` makes one run and returns its
+    /// figure. The sides are [`sides`](Row::sides).
     pub fn measure(&mut self, cfg: &Config, warmup: usize, mut run: impl FnMut(Side) -> Result<f64, String>) {
         self.measure_with(None, cfg, warmup, |side| run(side).map(|v| (v, 0.0)));
     }
@@ -169,13 +240,15 @@ impl Row {
         warmup: usize,
         mut run: impl FnMut(Side) -> Result<(f64, f64), String>,
     ) {
+        let sides = self.sides();
         for _ in 0..warmup {
-            for side in [Side::Native, Side::Guest] {
+            for &side in &sides {
                 let _ = run(side);
             }
         }
         for rep in 0..cfg.runs {
-            let order = if rep % 2 == 0 { [Side::Native, Side::Guest] } else { [Side::Guest, Side::Native] };
+            let mut order = sides.clone();
+            order.rotate_left(rep % sides.len().max(1));
             for side in order {
                 match run(side) {
                     Ok((v, second)) => {
@@ -241,5 +314,44 @@ mod tests {
         assert!(!row(false, &[2.0], &[6.0], Target::GuestAtMost(13.6, "")).short());
         let failed = row(true, &[100.0], &[], Target::Ratio(0.9));
         assert!(failed.failed() && !failed.short());
+    }
+
+    #[test]
+    fn an_alt_build_is_a_third_side() {
+        let mut r = row(true, &[100.0], &[95.0], Target::Ratio(0.9)).alt("in-guest", Some(3.0));
+        assert_eq!(r.sides(), [Side::Native, Side::Guest, Side::Alt]);
+        // Measured, but no successful run: a failure.
+        assert!(r.failed());
+        r.cell(Side::Alt).values = vec![20.0];
+        assert!(!r.failed() && !r.short());
+        assert_eq!(r.alt_ratio(), Some(95.0 / 20.0));
+        assert!(!r.alt_short());
+        r.cell(Side::Alt).values = vec![40.0];
+        assert!(r.alt_short(), "95 is not 3x 40");
+    }
+
+    #[test]
+    fn a_skipped_side_is_neither_run_nor_failed() {
+        let r = row(true, &[100.0], &[], Target::Ratio(0.9)).alt("in-guest", None).skip(Side::Guest, "not built");
+        assert_eq!(r.sides(), [Side::Native, Side::Alt]);
+        assert_eq!(r.skipped(Side::Guest), Some("not built"));
+        assert_eq!(r.ratio(), None);
+        let mut r = r;
+        r.cell(Side::Alt).values = vec![20.0];
+        assert!(!r.failed() && !r.short() && !r.alt_short());
+    }
+
+    #[test]
+    fn runs_rotate_which_side_goes_first() {
+        let cfg = crate::parse(["--runs".to_string(), "3".to_string()].into_iter()).unwrap();
+        let mut r = Row::new("w", "Rust", "u", true).alt("alt", None);
+        let mut order = Vec::new();
+        r.measure(&cfg, 1, |side| {
+            order.push(side);
+            Ok(1.0)
+        });
+        use Side::*;
+        assert_eq!(order, [Native, Guest, Alt, Native, Guest, Alt, Guest, Alt, Native, Alt, Native, Guest]);
+        assert_eq!((r.native.values.len(), r.guest.values.len(), r.cell_of(Alt).values.len()), (3, 3, 3));
     }
 }

@@ -53,7 +53,7 @@ fn server_argv(cfg: &Config, prog: &Program, side: Side, port: u16, setup: Setup
     let mut argv = pin_to(cfg, setup.cores);
     match side {
         Side::Native => argv.push(prog.native.display().to_string()),
-        Side::Guest => {
+        Side::Guest | Side::Alt => {
             argv.extend([cfg.wasock.display().to_string(), "run".into()]);
             argv.extend(["--allow-bind".into(), format!("127.0.0.1:{port}")]);
             if let Some(d) = setup.dir {

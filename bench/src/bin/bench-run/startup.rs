@@ -10,27 +10,16 @@
 //! run on one CPU at 13.6 ms: the cached row's target. A `wasmtime run`
 //! column would need a wasmtime CLI, which this machine does not have.
 
-use std::path::PathBuf;
-
 use crate::peer::Peer;
-use crate::proc::{pin, run_bounded};
+use crate::proc::{pin, run_bounded, TempDir};
 use crate::row::{Row, Side, Target};
 use crate::{Config, Program};
 
 /// wasmtime 49's cached start-up, one connection, one CPU (HOST-NOTES.md).
 const WASMTIME_CACHED_MS: f64 = 13.6;
 
-/// A cache directory of the driver's own, removed on drop.
-struct CacheDir(PathBuf);
-
-impl Drop for CacheDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub fn startup(cfg: &Config, peer: &Peer, prog: &Program, rows: &mut Vec<Row>) {
-    let cache = CacheDir(std::env::temp_dir().join(format!("wasock-bench-cache-{}-{}", std::process::id(), prog.lang)));
+    let cache = TempDir(std::env::temp_dir().join(format!("wasock-bench-cache-{}-{}", std::process::id(), prog.lang)));
     let target = format!("127.0.0.1:{}", peer.ports.close);
     let cases = [
         ("startup_cold", Target::None, "start-up, compiling the module (--no-cache), one connection"),
@@ -55,7 +44,7 @@ pub fn startup(cfg: &Config, peer: &Peer, prog: &Program, rows: &mut Vec<Row>) {
             let mut argv = pin(cfg);
             match side {
                 Side::Native => argv.push(prog.native.display().to_string()),
-                Side::Guest => {
+                Side::Guest | Side::Alt => {
                     argv.extend([cfg.wasock.display().to_string(), "run".into()]);
                     argv.extend(cache_args.iter().cloned());
                     argv.extend(["--allow-connect".into(), target.clone(), prog.wasm.display().to_string()]);

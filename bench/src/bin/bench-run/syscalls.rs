@@ -67,6 +67,9 @@ pub fn strace_ops(w: Workload) -> u64 {
         Workload::TcpConnect => 1_000,
         Workload::HostCall => 40_000,
         Workload::UdpBatch => 500,
+        // MiB and handshakes; the TLS clients are not traced today.
+        Workload::TlsBulk => 16,
+        Workload::TlsHandshakes => 100,
     }
 }
 

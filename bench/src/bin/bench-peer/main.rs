@@ -1,12 +1,12 @@
 //! The native peer every client talks to:
-//! `bench-peer [--first-port N] [--last-port M] [--lifetime SECS] [--watch-stdin]`.
+//! `bench-peer [--first-port N] [--last-port M] [--lifetime SECS] [--watch-stdin] [--tls-ca FILE]`.
 //!
-//! It binds four services on 127.0.0.1, each on the first free port from
+//! It binds five services on 127.0.0.1, each on the first free port from
 //! `--first-port` on (default 20000, never above `--last-port`, default
 //! 29999, so they stay below the kernel's ephemeral range), prints
 //!
 //! ```text
-//! PORTS echo=20000 close=20001 udp=20002 udpb=20003
+//! PORTS echo=20000 close=20001 udp=20002 udpb=20003 tls=20004
 //! ```
 //!
 //! and serves until the lifetime (default an hour) runs out or, with
@@ -18,13 +18,19 @@
 //! - udp: every datagram back to its sender;
 //! - udpb: the same a batch at a time: `recvmmsg` of up to 64 datagrams
 //!   (waiting for the first only), then one `sendmmsg` of them all back, so
-//!   the udp_batch client's batches stay batches on the peer's side too.
+//!   the udp_batch client's batches stay batches on the peer's side too;
+//! - tls (TCP): the TLS workloads' server (tls.rs), its CA written to
+//!   `--tls-ca` (default: bench-peer-PID-ca.pem in the temp directory)
+//!   before the PORTS line.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
+
+mod tls;
 
 mod mmsg {
     //! The batched UDP echo: libc's recvmmsg/sendmmsg (std has neither).
@@ -99,11 +105,18 @@ fn main() -> ExitCode {
     let mut last = 29_999u16;
     let mut lifetime = 3_600u64;
     let mut watch_stdin = false;
+    let mut ca_file = std::env::temp_dir().join(format!("bench-peer-{}-ca.pem", std::process::id()));
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--watch-stdin" {
             watch_stdin = true;
             continue;
+        }
+        if a == "--tls-ca" {
+            if let Some(f) = args.next() {
+                ca_file = PathBuf::from(f);
+                continue;
+            }
         }
         let v = args.next().and_then(|v| v.parse::<u64>().ok());
         match (a.as_str(), v) {
@@ -111,12 +124,14 @@ fn main() -> ExitCode {
             ("--last-port", Some(v)) if (1..=65_535).contains(&v) => last = v as u16,
             ("--lifetime", Some(v)) => lifetime = v,
             _ => {
-                eprintln!("usage: bench-peer [--first-port N] [--last-port M] [--lifetime SECS] [--watch-stdin]");
+                eprintln!(
+                    "usage: bench-peer [--first-port N] [--last-port M] [--lifetime SECS] [--watch-stdin] [--tls-ca FILE]"
+                );
                 return ExitCode::from(2);
             }
         }
     }
-    match serve(first, last, lifetime, watch_stdin) {
+    match serve(first, last, lifetime, watch_stdin, &ca_file) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench-peer: {e}");
@@ -125,14 +140,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(first: u16, last: u16, lifetime: u64, watch_stdin: bool) -> io::Result<()> {
+fn serve(first: u16, last: u16, lifetime: u64, watch_stdin: bool, ca_file: &Path) -> io::Result<()> {
     let mut ports = first..=last;
     let echo = bind_first(&mut ports, TcpListener::bind)?;
     let close = bind_first(&mut ports, TcpListener::bind)?;
     let udp = bind_first(&mut ports, UdpSocket::bind)?;
     let udpb = bind_first(&mut ports, UdpSocket::bind)?;
+    let tls = bind_first(&mut ports, TcpListener::bind)?;
+    let tls_port = tls.local_addr()?.port();
+    tls::start(tls, ca_file)?;
     println!(
-        "PORTS echo={} close={} udp={} udpb={}",
+        "PORTS echo={} close={} udp={} udpb={} tls={tls_port}",
         echo.local_addr()?.port(),
         close.local_addr()?.port(),
         udp.local_addr()?.port(),
