@@ -329,7 +329,8 @@ mod tests {
     #[test]
     fn unsupported_off_wasi() {
         use std::os::fd::FromRawFd;
-        // Any number will do: the stubs never look at it.
+        // SAFETY: the stubs never look at the number, and `ManuallyDrop`
+        // keeps the socket from closing an fd it does not own.
         let sock = std::mem::ManuallyDrop::new(unsafe { Socket::from_raw_fd(1000) });
         let e = sock.connect_name("localhost", 443).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::Unsupported);
