@@ -43,6 +43,10 @@ static inline const char *err_name(int e) {
     case ENOLCK: return "ENOLCK";
     case ENOTDIR: return "ENOTDIR";
     case ELOOP: return "ELOOP";
+    case EACCES: return "EACCES";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ENETUNREACH: return "ENETUNREACH";
+    case EHOSTUNREACH: return "EHOSTUNREACH";
 #ifdef ENOTCAPABLE
     case ENOTCAPABLE: return "ENOTCAPABLE";
 #endif

@@ -32,6 +32,7 @@ extern "C" {
 #define WASOCK_TYPE_ANY      0 /* addr_resolve hint only */
 #define WASOCK_TYPE_DATAGRAM 5
 #define WASOCK_TYPE_STREAM   6
+#define WASOCK_TYPE_TLS      7 /* a TCP stream whose TLS the host runs (open only) */
 
 /* recv / recv_from flags, accept flags, shutdown `how`. */
 #define WASOCK_RECV_PEEK    1
@@ -121,6 +122,10 @@ int32_t wasi_ephemeral_sock_socketpair(uint8_t type, int32_t *ret_fd1, int32_t *
 /* Batched datagrams: one host call, one sendmmsg / recvmmsg; count past 1024 is 1024. */
 int32_t wasi_ephemeral_sock_send_batch(int32_t fd, wasock_dgram_t *msgs, uint32_t count, uint16_t flags, uint32_t *ret_count) __WASOCK_IMPORT(send_batch);
 int32_t wasi_ephemeral_sock_recv_batch(int32_t fd, wasock_dgram_t *msgs, uint32_t count, uint16_t flags, uint32_t *ret_count) __WASOCK_IMPORT(recv_batch);
+/* TLS: connects a TLS socket (type 7) to the server `name` (name_len bytes,
+ * no NUL) on `port`; the host resolves, connects and makes the handshake,
+ * verifying the certificate against the name.  inprogress when non-blocking. */
+int32_t wasi_ephemeral_sock_connect_name(int32_t fd, const char *name, uint32_t name_len, uint16_t port) __WASOCK_IMPORT(connect_name);
 
 
 #undef __WASOCK_IMPORT

@@ -77,4 +77,7 @@ int wasock_addr_to_sockaddr(const wasock_addr_t *addr, struct sockaddr *sa,
 }
 #endif
 
+/* Host-side TLS: IPPROTO_WASOCK_TLS, wasock_connect_name, SOL_WASOCK_TLS. */
+#include <wasock_tls.h>
+
 #endif

@@ -45,14 +45,16 @@ impl Family {
     }
 }
 
-/// A socket type: stream (TCP) or datagram (UDP).
+/// A socket type: stream (TCP), datagram (UDP), or TLS (a TCP stream
+/// whose TLS the host runs).
 ///
 /// The discriminants are the ABI's `type` values (the preview-1 filetypes
 /// `socket_stream` and `socket_dgram`, equal to wasi-libc's `SOCK_STREAM` and
-/// `SOCK_DGRAM`).
+/// `SOCK_DGRAM`, and the ABI's own 7 for TLS).
 ///
 /// ```
 /// assert_eq!(wasock::SockType::Stream.raw(), 6);
+/// assert_eq!(wasock::SockType::Tls.raw(), 7);
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
@@ -61,10 +63,17 @@ pub enum SockType {
     Datagram = 5,
     /// A stream socket (TCP), ABI value 6.
     Stream = 6,
+    /// A TLS socket, ABI value 7: a stream socket in every respect but that
+    /// the host runs TLS over it. It connects by name
+    /// ([`Socket::connect_name`](crate::Socket::connect_name)) and binds
+    /// only where a TLS bind rule grants it; see [`crate::tls`]. Once
+    /// open, `fd_fdstat_get` reports it as a stream, so
+    /// [`Socket::sock_type`](crate::Socket::sock_type) says `Stream`.
+    Tls = 7,
 }
 
 impl SockType {
-    /// The ABI value (5 or 6).
+    /// The ABI value (5, 6 or 7).
     pub fn raw(self) -> u8 {
         self as u8
     }

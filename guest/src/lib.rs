@@ -14,6 +14,9 @@
 //!   [`std::net`] namesakes. Write networking code as you would with std.
 //! * [`Socket`] and [`Pool`]: an owned socket fd with every option of the
 //!   ABI, opened from a pool you choose.
+//! * [`tls`]: [`TlsStream`](tls::TlsStream) and [`TlsListener`](tls::TlsListener),
+//!   TLS the host runs under the pool's policy: the guest connects by name,
+//!   reads and writes plaintext, and reads the peer's verified identity.
 //! * [`sys`]: the raw imports, exactly as `include/wasi_ephemeral_sock.spec`
 //!   declares them.
 //!
@@ -156,8 +159,8 @@
 //! | 1 | [`sys`] | the raw `wasi_ephemeral_sock` imports (uses `addr`) |
 //! | 2 | `fd` | the preview-1 fd calls and their structs (uses `error`, `sys`'s import macro) |
 //! | 3 | `pool` | [`Pool`]: finding pools, resolving through them |
-//! | 4 | `socket` (with `socket/options`), then `sockref` | [`Socket`], [`SockRef`] |
-//! | 5 | [`net`] | the std-shaped types: inside it `lookup` (names, trying each address), then `tcp`, then `connecting` and `udp`, `interop` beside them; `net/mod.rs` only re-exports |
+//! | 4 | `socket` (with `socket/options` and `socket/tls`), then `sockref` | [`Socket`], [`SockRef`]; the TLS calls and [`PeerIdentity`](tls::PeerIdentity) |
+//! | 5 | [`net`], then [`tls`] | the std-shaped types: inside `net`, `lookup` (names, trying each address), then `tcp`, then `connecting` and `udp`, `interop` beside them; `net/mod.rs` only re-exports; `tls` builds its streams on `net`'s pieces |
 //! | 6 | `runtime`, then `tokio`, `mio`, `ureq` | the feature-gated integrations |
 
 #![deny(missing_docs)]
@@ -174,6 +177,7 @@ mod runtime;
 mod socket;
 mod sockref;
 pub mod sys;
+pub mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 #[cfg(feature = "ureq")]

@@ -19,6 +19,9 @@ use crate::pool::Pool;
 use crate::sys::{self, Fd};
 
 mod options;
+mod tls;
+
+pub use tls::{IdentityEntry, PeerIdentity, ServerName};
 
 /// Flags for [`Socket::recv_with_flags`].
 ///

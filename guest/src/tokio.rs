@@ -58,6 +58,14 @@
 //! `TcpSocket` or `UdpSocket` there. A connect is started with
 //! [`TcpStream::connect_nonblocking`](crate::net::TcpStream::connect_nonblocking),
 //! whose [`Connecting`](crate::net::Connecting) says "in progress" without an errno.
+//!
+//! TLS (see [`crate::tls`]): [`connect_tls`] connects by name and makes the
+//! handshake without blocking the runtime, and [`IntoTokio`] hands a
+//! [`TlsListener`](crate::tls::TlsListener) to tokio as a [`TcpListener`]
+//! whose accepted streams are TLS. Either way the result is a
+//! `tokio::net::TcpStream` over the TLS socket's fd: its reads and writes
+//! move plaintext, and the TLS getters are reached with [`SockRef`]
+//! (`SockRef::from(&stream).tls_peer_identity()`).
 
 use std::io;
 use std::net::SocketAddr;
@@ -69,7 +77,9 @@ use ::tokio::net as tnet;
 use crate::net::{self as wnet, ToSocketAddrs};
 use crate::pool::Pool;
 use crate::runtime;
+use crate::socket::Socket;
 use crate::sockref::SockRef;
+use crate::tls::{self, ServerName, TlsListener as WasockTlsListener, TlsStream};
 
 /// Connects to `addr` without blocking the runtime: names resolve through
 /// the default pool, each address is tried in turn with a non-blocking
@@ -108,6 +118,41 @@ async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStre
     let stream = tnet::TcpStream::from_std(runtime::start_connect(pool, addr)?)?;
     stream.writable().await?;
     runtime::finish_connect(&SockRef::from(&stream), addr)?;
+    Ok(stream)
+}
+
+/// Connects over TLS to the server `name` on `port` (through the default
+/// pool, which needs a TLS connect rule for them) without blocking the
+/// runtime: a non-blocking `connect_name`, then awaiting writability, which
+/// the host reports when the handshake has finished, then the socket's
+/// pending error. A refused certificate fails with `PermissionDenied`
+/// (`acces`), a failed handshake with `ConnectionRefused`; the families are
+/// tried as [`TlsStream::connect`] tries them.
+///
+/// ```no_run
+/// use tokio::io::AsyncWriteExt;
+/// # async fn f() -> std::io::Result<()> {
+/// let mut stream = wasock::tokio::connect_tls("localhost", 8443).await?;
+/// stream.write_all(b"hello").await?;
+/// let id = wasock::SockRef::from(&stream).tls_peer_identity()?;
+/// # Ok(()) }
+/// ```
+pub async fn connect_tls(name: &str, port: u16) -> io::Result<tnet::TcpStream> {
+    connect_tls_in(&Pool::default()?, name, port).await
+}
+
+/// [`connect_tls`] with a socket from `pool`.
+pub async fn connect_tls_in(pool: &Pool, name: &str, port: u16) -> io::Result<tnet::TcpStream> {
+    // Connected at once or in progress, the stream is awaited the same way.
+    let stream = stream_into_tokio(TlsStream::connect_nonblocking_in(pool, name, port)?.into_stream().into())?;
+    let target = ServerName::new(name, port);
+    // Awaits writability until the handshake is done; an early wake-up
+    // (not done yet) is `WouldBlock`, which makes tokio wait again.
+    let done = || match tls::handshake_done(&SockRef::from(&stream), &target)? {
+        true => Ok(()),
+        false => Err(io::ErrorKind::WouldBlock.into()),
+    };
+    stream.async_io(Interest::WRITABLE, done).await?;
     Ok(stream)
 }
 
@@ -186,8 +231,7 @@ impl IntoTokio for wnet::TcpStream {
     type Tokio = tnet::TcpStream;
 
     fn into_tokio(self) -> io::Result<tnet::TcpStream> {
-        runtime::hand_over(self.socket())?;
-        tnet::TcpStream::from_std(self.into())
+        stream_into_tokio(self.into())
     }
 }
 
@@ -195,8 +239,34 @@ impl IntoTokio for wnet::TcpListener {
     type Tokio = TcpListener;
 
     fn into_tokio(self) -> io::Result<TcpListener> {
-        runtime::hand_over(self.socket())?;
-        let fd = std::os::fd::OwnedFd::from(self);
-        Ok(TcpListener { registration: tnet::TcpStream::from_std(fd.into())? })
+        listener_into_tokio(self.into())
     }
+}
+
+impl IntoTokio for TlsStream {
+    type Tokio = tnet::TcpStream;
+
+    fn into_tokio(self) -> io::Result<tnet::TcpStream> {
+        stream_into_tokio(self.into())
+    }
+}
+
+/// The accepted streams are TLS sockets (each makes its handshake as it is
+/// first used; non-blocking, tokio hears of a stream only after it).
+impl IntoTokio for WasockTlsListener {
+    type Tokio = TcpListener;
+
+    fn into_tokio(self) -> io::Result<TcpListener> {
+        listener_into_tokio(self.into())
+    }
+}
+
+fn stream_into_tokio(sock: Socket) -> io::Result<tnet::TcpStream> {
+    runtime::hand_over(&sock)?;
+    tnet::TcpStream::from_std(runtime::into_std_stream(sock))
+}
+
+fn listener_into_tokio(sock: Socket) -> io::Result<TcpListener> {
+    runtime::hand_over(&sock)?;
+    Ok(TcpListener { registration: tnet::TcpStream::from_std(runtime::into_std_stream(sock))? })
 }

@@ -56,6 +56,54 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }
 
+/// The TLS programs' message when none is given.
+pub const TLS_MESSAGE: &str = "hello tls\n";
+
+/// An error as the TLS programs print it, the same as their C twins'
+/// `err_name` (c-tests/oracle.h): the C name of its errno (`EACCES`,
+/// `ECONNREFUSED`, `ENOTCAPABLE`: `E` and the WASI name in capitals), or
+/// the `ErrorKind` when it carries none.
+pub fn errno_name(e: &io::Error) -> String {
+    match wasock::Errno::of(e) {
+        Some(errno) => format!("E{}", errno.name().to_uppercase()),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
+/// Ends a TLS program: an error prints `error: ENAME` and exits with 1.
+pub fn tls_exit(r: io::Result<()>) -> Res {
+    if let Err(e) = r {
+        say(format!("error: {}", errno_name(&e)));
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Prints `PREFIX: ENTRY` for each entry of the peer's identity, or
+/// `PREFIX: none` (reading it waits for the handshake, and fails with it).
+pub fn print_identity(sock: &wasock::Socket, prefix: &str) -> io::Result<()> {
+    let id = sock.tls_peer_identity()?;
+    if id.is_empty() {
+        say(format!("{prefix}: none"));
+    }
+    for entry in id.entries() {
+        say(format!("{prefix}: {entry}"));
+    }
+    Ok(())
+}
+
+/// A TLS client's reply and what it learnt of the session, as tls_client.c
+/// prints them: `reply: TEXT` (one trailing newline dropped), then version,
+/// cipher, server name and the peer's identity.
+pub fn print_tls_session(sock: &wasock::Socket, reply: &[u8]) -> io::Result<()> {
+    let text = String::from_utf8_lossy(reply);
+    say(format!("reply: {}", text.strip_suffix('\n').unwrap_or(&text)));
+    say(format!("version: {:#06x}", sock.tls_version()?));
+    say(format!("cipher: {:#06x}", sock.tls_cipher_suite()?));
+    say(format!("server_name: {}", sock.tls_server_name()?.as_deref().unwrap_or("none")));
+    print_identity(sock, "peer_identity")
+}
+
 /// wasock's tokio listener, or tokio's own over a wasock socket (what
 /// `axum::serve` and hyper's examples accept with): the async programs take
 /// `tokio-accept` to pick the second.

@@ -6,6 +6,8 @@
  *   SOCK_RAW, SOCK_SEQPACKET, SOCK_RDM                      -> EPROTONOSUPPORT
  *   a type that is no socket type at all                    -> EINVAL
  *   a protocol that does not fit the type                   -> EPROTONOSUPPORT
+ *     (SOCK_STREAM takes 0, IPPROTO_TCP or IPPROTO_WASOCK_TLS: a TLS socket,
+ *     <wasock_tls.h>)
  *   no default pool (socket())                              -> ENOTCAPABLE
  */
 #include <fcntl.h>
@@ -20,6 +22,11 @@ static int check_args(int domain, int type, int protocol, int *base) {
         return EAFNOSUPPORT;
     switch (*base) {
     case SOCK_STREAM:
+        /* A TLS socket is a stream socket of the ABI's own type 7. */
+        if (protocol == IPPROTO_WASOCK_TLS) {
+            *base = WASOCK_TYPE_TLS;
+            return 0;
+        }
         if (protocol != 0 && protocol != IPPROTO_TCP)
             return EPROTONOSUPPORT;
         return 0;

@@ -12,9 +12,11 @@
  * Handled here, outside the table: IP_ADD/DROP_MEMBERSHIP and
  * IPV6_JOIN/LEAVE_GROUP (join_multicast / leave_multicast, whose group
  * address the pool checks); SO_ERROR (take_error); the read-only SO_TYPE,
- * SO_PROTOCOL, SO_DOMAIN.  Any other option or level is ENOPROTOOPT: the
- * host knows no other, and refuses on purpose those that could widen what
- * the pool grants (SO_BINDTODEVICE, IP_TRANSPARENT, ...; docs/porting.md).
+ * SO_PROTOCOL, SO_DOMAIN.  The SOL_WASOCK_TLS options (<wasock_tls.h>) are
+ * read-only: the host answers setsockopt on them with ENOPROTOOPT.  Any
+ * other option or level is ENOPROTOOPT: the host knows no other, and
+ * refuses on purpose those that could widen what the pool grants
+ * (SO_BINDTODEVICE, IP_TRANSPARENT, ...; docs/porting.md).
  *
  * Lengths follow Linux: an int option needs an int (IPPROTO_IP ones also
  * take a single byte); a short optlen is EINVAL; getsockopt cuts the value
@@ -33,7 +35,9 @@ enum type {
     T_INT,     /* int */
     T_TIMEVAL, /* struct timeval; u64 nanoseconds on the wire */
     T_LINGER,  /* struct linger; {u32 on, i32 secs} on the wire */
-    T_BYTES,   /* raw bytes (IP_MULTICAST_IF: in_addr, ip_mreq, ip_mreqn) */
+    T_BYTES,   /* raw bytes (IP_MULTICAST_IF: in_addr, ip_mreq, ip_mreqn; the
+                * TLS options' certificate and text): got straight into the
+                * caller's buffer, cut to *optlen by the host */
     T_STRING,  /* a name (TCP_CONGESTION) */
 };
 
@@ -76,6 +80,11 @@ static const struct opt OPTS[] = {
     {IPPROTO_TCP, TCP_FASTOPEN, 4, 10, T_INT},
     {IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 4, 11, T_INT},
     {SOL_WASOCK, WASOCK_EDGE_TRIGGERED, 5, 1, T_STRICT},
+    {SOL_WASOCK_TLS, WASOCK_TLS_PEER_CERTIFICATE, 6, 1, T_BYTES},
+    {SOL_WASOCK_TLS, WASOCK_TLS_PEER_IDENTITY, 6, 2, T_BYTES},
+    {SOL_WASOCK_TLS, WASOCK_TLS_SERVER_NAME, 6, 3, T_BYTES},
+    {SOL_WASOCK_TLS, WASOCK_TLS_VERSION, 6, 4, T_INT},
+    {SOL_WASOCK_TLS, WASOCK_TLS_CIPHER_SUITE, 6, 5, T_INT},
 };
 
 /* The longest value on the wire (IP_MULTICAST_IF's ip_mreqn is 12, a
@@ -100,6 +109,8 @@ static uint32_t wasock_level(int level) {
         return 3;
     case IPPROTO_TCP:
         return 4;
+    case SOL_WASOCK_TLS:
+        return 6;
     default:
         return 0;
     }
@@ -345,6 +356,18 @@ static int get(int fd, int level, int name, void *val, socklen_t *len) {
         return err;
     if (o == NULL) /* as in set() */
         return wasi_ephemeral_sock_sockopt_get(fd, wasock_level(level), 0, w, 0, &wlen);
+    if (o->type == T_BYTES) {
+        /* No decoding, and values up to 64 KiB (a peer certificate): the
+         * host writes into the caller's buffer, cut to its length as Linux
+         * cuts to *optlen.  (In wasm, NULL is a valid address, so it is
+         * refused here rather than by the host.) */
+        if (val == NULL && *len > 0)
+            return EFAULT;
+        err = wasi_ephemeral_sock_sockopt_get(fd, o->wlevel, o->wname, val, *len, &wlen);
+        if (err == 0)
+            *len = wlen;
+        return err;
+    }
     err = wasi_ephemeral_sock_sockopt_get(fd, o->wlevel, o->wname, w, sizeof w, &wlen);
     return err ? err : decode(o, w, wlen, val, len);
 }

@@ -2,9 +2,13 @@
 //!
 //! std's `io::ErrorKind::InProgress` is unstable, so on stable Rust an
 //! in-progress connect is an `Other` error that only its raw errno tells
-//! apart. [`TcpStream::connect_nonblocking`] answers with [`Connecting`]
-//! instead, and the `tokio` and `mio` modules start their connects with it.
+//! apart. [`TcpStream::connect_nonblocking`] and
+//! [`TlsStream::connect_nonblocking`](crate::tls::TlsStream::connect_nonblocking)
+//! answer with [`Connecting`] instead, and the `tokio` and `mio` modules
+//! start their connects with it. The two kinds of stream differ only in
+//! what they connect to and how "done" is told (the [`Connect`] trait).
 
+use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::AsFd;
@@ -16,6 +20,26 @@ use crate::error::Errno;
 use crate::fd;
 use crate::pool::Pool;
 use crate::socket::Socket;
+
+/// A stream that a non-blocking connect makes: [`TcpStream`] (to an
+/// address) or [`TlsStream`](crate::tls::TlsStream) (to a server name, the
+/// handshake included). Sealed: only this crate implements it.
+pub trait Connect: AsFd + From<Socket> + sealed::Sealed {
+    /// What the connect aims at: a [`SocketAddr`], or a
+    /// [`ServerName`](crate::tls::ServerName).
+    type Target: fmt::Display + fmt::Debug + Clone;
+
+    /// Once the stream has been reported writable: `Ok(true)` when the
+    /// connect is done (for TLS: the handshake too), `Ok(false)` when it is
+    /// not yet (the wake-up came early), or the connect's error
+    /// (`ConnectionRefused`, ...). For code that drives its own reactor.
+    fn connect_done(&self, target: &Self::Target) -> io::Result<bool>;
+}
+
+pub(crate) mod sealed {
+    /// Keeps [`Connect`](super::Connect) to this crate's streams.
+    pub trait Sealed {}
+}
 
 /// How a non-blocking connect started.
 ///
@@ -32,27 +56,28 @@ use crate::socket::Socket;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
-pub enum Connecting {
+pub enum Connecting<S: Connect = TcpStream> {
     /// Connected at once.
-    Connected(TcpStream),
-    /// Under way: once the stream is writable, [`TcpStream::take_error`]
-    /// says whether it failed (or call [`Connecting::wait`]).
+    Connected(S),
+    /// Under way: once the stream is writable,
+    /// [`Connect::connect_done`] says whether it finished or failed (or
+    /// call [`Connecting::wait`]).
     InProgress {
         /// The connecting stream, non-blocking.
-        stream: TcpStream,
+        stream: S,
         /// Where it is connecting to.
-        addr: SocketAddr,
+        addr: S::Target,
     },
 }
 
-impl Connecting {
+impl<S: Connect> Connecting<S> {
     /// Whether the connect is still under way.
     pub fn is_in_progress(&self) -> bool {
         matches!(self, Connecting::InProgress { .. })
     }
 
     /// The stream, connected or not yet.
-    pub fn into_stream(self) -> TcpStream {
+    pub fn into_stream(self) -> S {
         match self {
             Connecting::Connected(s) | Connecting::InProgress { stream: s, .. } => s,
         }
@@ -61,8 +86,8 @@ impl Connecting {
     /// Waits up to `timeout` for the connect to finish: the stream once
     /// connected (still non-blocking), the connect's error
     /// (`ConnectionRefused`, ...), or [`TimedOut`](io::ErrorKind::TimedOut).
-    pub fn wait(self, timeout: Duration) -> io::Result<TcpStream> {
-        let (stream, addr) = match self {
+    pub fn wait(self, timeout: Duration) -> io::Result<S> {
+        let (stream, target) = match self {
             Connecting::Connected(s) => return Ok(s),
             Connecting::InProgress { stream, addr } => (stream, addr),
         };
@@ -70,15 +95,27 @@ impl Connecting {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() || !fd::wait_writable(stream.as_fd(), left)? {
-                return Err(Errno::TIMEDOUT.error("connect to", Some(addr)));
+                return Err(Errno::TIMEDOUT.error_for_name("connect to", &target.to_string()));
             }
-            match finish(stream.socket(), &addr) {
-                Ok(()) => return Ok(stream),
-                // Writable with nothing pending but not yet connected: the
-                // host woke us early; wait again.
-                Err(e) if Errno::of(&e) == Some(Errno::NOTCONN) => continue,
-                Err(e) => return Err(e),
+            if stream.connect_done(&target)? {
+                return Ok(stream);
             }
+        }
+    }
+}
+
+impl sealed::Sealed for TcpStream {}
+
+impl Connect for TcpStream {
+    type Target = SocketAddr;
+
+    fn connect_done(&self, addr: &SocketAddr) -> io::Result<bool> {
+        match finish(self.socket(), addr) {
+            Ok(()) => Ok(true),
+            // Writable with nothing pending but not yet connected: the host
+            // woke us early.
+            Err(e) if Errno::of(&e) == Some(Errno::NOTCONN) => Ok(false),
+            Err(e) => Err(e),
         }
     }
 }
@@ -101,12 +138,22 @@ impl TcpStream {
 
 /// Connects the non-blocking `sock` to `addr` and says how that started.
 pub(crate) fn start(sock: Socket, addr: &SocketAddr) -> io::Result<Connecting> {
-    match sock.connect(addr) {
+    start_with(sock, *addr, |s| s.connect(addr))
+}
+
+/// Runs `connect` (a connect or connect_name) on the non-blocking `sock`
+/// and says how it started: `inprogress` is [`Connecting::InProgress`].
+pub(crate) fn start_with<S: Connect>(
+    sock: Socket,
+    target: S::Target,
+    connect: impl FnOnce(&Socket) -> io::Result<()>,
+) -> io::Result<Connecting<S>> {
+    match connect(&sock) {
         Ok(()) => Ok(Connecting::Connected(sock.into())),
         // `again` too: what a non-blocking connect that cannot finish at once
         // may also answer (Linux does for Unix sockets).
         Err(e) if matches!(Errno::of(&e), Some(Errno::INPROGRESS | Errno::AGAIN)) => {
-            Ok(Connecting::InProgress { stream: sock.into(), addr: *addr })
+            Ok(Connecting::InProgress { stream: sock.into(), addr: target })
         }
         Err(e) => Err(e),
     }

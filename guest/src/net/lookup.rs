@@ -205,7 +205,7 @@ pub fn lookup_host_in(pool: &Pool, host: &str) -> io::Result<LookupHost> {
 /// `f` on each address in turn until one succeeds, like std does for
 /// `connect` and `bind`. Returns the last error, or `InvalidInput` when the
 /// name resolved to nothing.
-pub(super) fn each_addr<A: ToSocketAddrs, T>(
+pub(crate) fn each_addr<A: ToSocketAddrs, T>(
     addr: A,
     pool: Option<&Pool>,
     mut f: impl FnMut(&Pool, &SocketAddr) -> io::Result<T>,

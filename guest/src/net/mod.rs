@@ -22,11 +22,11 @@ pub use std::net::{AddrParseError, IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketA
 
 pub(crate) mod connecting;
 mod interop;
-mod lookup;
-mod tcp;
+pub(crate) mod lookup;
+pub(crate) mod tcp;
 mod udp;
 
-pub use connecting::Connecting;
+pub use connecting::{Connect, Connecting};
 pub use interop::{Pooled, StdAddrs};
 #[cfg(feature = "tokio")]
 pub(crate) use lookup::no_addresses;

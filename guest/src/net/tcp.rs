@@ -2,7 +2,7 @@
 //! namesakes, on top of [`Socket`].
 
 use std::fmt;
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
@@ -245,47 +245,59 @@ impl TcpStream {
     }
 }
 
-impl Read for TcpStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read_impl(buf)
-    }
-    fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.inner.read_vectored_impl(bufs)
-    }
+/// `Read` and `Write` on a stream type and on a shared reference to it,
+/// vectored I/O included, through its `inner` [`Socket`]'s `fd_read` /
+/// `fd_write` (`flush` has nothing to do: there is no buffer in the guest).
+/// Shared by [`TcpStream`] and [`TlsStream`](crate::tls::TlsStream).
+macro_rules! stream_io {
+    ($t:ty) => {
+        impl std::io::Read for $t {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.inner.read_impl(buf)
+            }
+            fn read_vectored(&mut self, bufs: &mut [std::io::IoSliceMut<'_>]) -> std::io::Result<usize> {
+                self.inner.read_vectored_impl(bufs)
+            }
+        }
+
+        impl std::io::Read for &$t {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.inner.read_impl(buf)
+            }
+            fn read_vectored(&mut self, bufs: &mut [std::io::IoSliceMut<'_>]) -> std::io::Result<usize> {
+                self.inner.read_vectored_impl(bufs)
+            }
+        }
+
+        impl std::io::Write for $t {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.inner.write_impl(buf)
+            }
+            fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+                self.inner.write_vectored_impl(bufs)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        impl std::io::Write for &$t {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.inner.write_impl(buf)
+            }
+            fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+                self.inner.write_vectored_impl(bufs)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+    };
 }
 
-impl Read for &TcpStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read_impl(buf)
-    }
-    fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.inner.read_vectored_impl(bufs)
-    }
-}
+pub(crate) use stream_io;
 
-impl Write for TcpStream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write_impl(buf)
-    }
-    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.inner.write_vectored_impl(bufs)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Write for &TcpStream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write_impl(buf)
-    }
-    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.inner.write_vectored_impl(bufs)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+stream_io!(TcpStream);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -322,13 +334,7 @@ pub struct TcpListener {
 
 impl TcpListener {
     fn bind_one(pool: &Pool, addr: &SocketAddr) -> io::Result<TcpListener> {
-        let sock = Socket::new_in(pool, Family::of(addr), SockType::Stream)?;
-        // Like std on Unix, so a restarted server can rebind at once. Not
-        // every host may offer the option; binding matters more than it.
-        let _ = sock.set_reuse_address(true);
-        sock.bind(addr)?;
-        sock.listen(BACKLOG)?;
-        Ok(TcpListener { inner: sock })
+        Ok(TcpListener { inner: listening(pool, addr, SockType::Stream)? })
     }
 
     /// Binds to `addr` (the first resolved address that works) and starts
@@ -447,6 +453,18 @@ impl fmt::Debug for TcpListener {
     }
 }
 
+/// A socket of `ty` (stream or TLS) from `pool`, bound to `addr` and
+/// listening, as std's `TcpListener::bind` makes one.
+pub(crate) fn listening(pool: &Pool, addr: &SocketAddr, ty: SockType) -> io::Result<Socket> {
+    let sock = Socket::new_in(pool, Family::of(addr), ty)?;
+    // Like std on Unix, so a restarted server can rebind at once. Not
+    // every host may offer the option; binding matters more than it.
+    let _ = sock.set_reuse_address(true);
+    sock.bind(addr)?;
+    sock.listen(BACKLOG)?;
+    Ok(sock)
+}
+
 /// The iterator of [`TcpListener::incoming`]: `accept` forever.
 #[derive(Debug)]
 pub struct Incoming<'a> {
@@ -460,7 +478,7 @@ impl Iterator for Incoming<'_> {
     }
 }
 
-/// The fd conversions shared by the three socket types: borrow, take and
+/// The fd conversions shared by the socket types (TCP, UDP, TLS): borrow, take and
 /// give up the fd, and move to and from [`Socket`] and the std type of the
 /// same name.
 macro_rules! fd_conversions {
@@ -542,7 +560,7 @@ macro_rules! fd_conversions {
     };
 }
 
-pub(super) use fd_conversions;
+pub(crate) use fd_conversions;
 
 fd_conversions!(TcpStream, std::net::TcpStream);
 fd_conversions!(TcpListener, std::net::TcpListener);

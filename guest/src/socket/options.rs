@@ -118,7 +118,7 @@ impl Socket {
         cvt(unsafe { sys::sockopt_set(self.raw(), opt.level, opt.name, value.as_ptr(), len) }, op, None)
     }
 
-    fn get_bytes(&self, opt: Opt, buf: &mut [u8], op: &'static str) -> io::Result<usize> {
+    pub(super) fn get_bytes(&self, opt: Opt, buf: &mut [u8], op: &'static str) -> io::Result<usize> {
         let mut n = 0u32;
         let len = super::len32(buf.len());
         // SAFETY: `buf` is valid for `len` bytes, `n` for the count.
@@ -131,7 +131,7 @@ impl Socket {
         self.set_bytes(opt, &v.to_le_bytes(), op)
     }
 
-    fn get_int(&self, opt: Opt, op: &'static str) -> io::Result<i32> {
+    pub(super) fn get_int(&self, opt: Opt, op: &'static str) -> io::Result<i32> {
         let mut b = [0u8; 4];
         self.get_bytes(opt, &mut b, op)?;
         Ok(i32::from_le_bytes(b))

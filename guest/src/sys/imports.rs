@@ -10,7 +10,8 @@
 use super::{Dgram, Fd, RawAddr};
 
 import_module! { "wasi_ephemeral_sock" {
-    /// Opens a socket of `family` (1, 2) and `ty` (5 datagram, 6 stream) from `pool`.
+    /// Opens a socket of `family` (1, 2) and `ty` (5 datagram, 6 stream, 7
+    /// TLS: a TCP stream whose TLS the host runs) from `pool`.
     pub fn open(pool: Fd, family: u8, ty: u8, ret_fd: *mut Fd) -> i32;
     /// Closes a socket (an alias of `fd_close`).
     pub fn close(fd: Fd) -> i32;
@@ -88,4 +89,9 @@ import_module! { "wasi_ephemeral_sock" {
     /// Receives up to `count` (at most 1024) datagrams in one call; `flags`:
     /// 1 peek, 2 waitall, 4 waitforone.
     pub fn recv_batch(fd: Fd, msgs: *mut Dgram, count: u32, flags: u16, ret_count: *mut u32) -> i32;
+    /// Connects a TLS socket (type 7) to the server `name` (`name_len`
+    /// bytes, no NUL) on `port`: the host resolves the name, connects and
+    /// runs the handshake, verifying the certificate against the name. The
+    /// pool needs a TLS connect rule for it; `inprogress` when non-blocking.
+    pub fn connect_name(fd: Fd, name: *const u8, name_len: u32, port: u16) -> i32;
 } }

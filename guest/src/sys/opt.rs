@@ -7,7 +7,7 @@
 /// A socket option's wasock numbers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Opt {
-    /// 1 socket, 2 ip, 3 ipv6, 4 tcp, 5 wasock (the host's own).
+    /// 1 socket, 2 ip, 3 ipv6, 4 tcp, 5 wasock and 6 tls (the host's own).
     pub level: u32,
     /// The option within its level.
     pub name: u32,
@@ -87,4 +87,14 @@ options! {
     TCP_FASTOPEN_CONNECT = (4, 11) "tcp.fastopen_connect";
     /// wasock's edge-triggered `poll_oneoff` readiness (bool), for async runtimes.
     WASOCK_EDGE_TRIGGERED = (5, 1) "wasock.edge_triggered";
+    /// A TLS socket's peer certificate, DER (read-only, up to 65536 bytes; empty: none).
+    TLS_PEER_CERTIFICATE = (6, 1) "tls.peer_certificate";
+    /// A TLS socket's verified peer identity, one `kind:value` line per entry (read-only).
+    TLS_PEER_IDENTITY = (6, 2) "tls.peer_identity";
+    /// The server name verified (client) or the SNI received (server) (read-only).
+    TLS_SERVER_NAME = (6, 3) "tls.server_name";
+    /// The TLS version, 0x0303 or 0x0304 (int, read-only).
+    TLS_VERSION = (6, 4) "tls.version";
+    /// The IANA number of the cipher suite (int, read-only).
+    TLS_CIPHER_SUITE = (6, 5) "tls.cipher_suite";
 }
