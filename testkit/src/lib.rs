@@ -10,6 +10,9 @@
 //!   [`host_binary`] finds `wasock` for suites outside the host package.
 //! - [`peers`]: native servers and clients (TCP and UDP echo, a silent
 //!   server, accept and connect with deadlines) and free ports.
+//! - [`tls`]: certificates made at test time and native rustls peers (an
+//!   echo server that records each session, a client, a server that is not
+//!   TLS) for the host-side TLS suites.
 //! - [`os`]: what the suites read of the operating system (a process's open
 //!   fds, CPU time, fd limit) and the socket options std lacks.
 //!
@@ -17,11 +20,13 @@
 //! prelude in `host/tests/common`, the lookup of built guest modules in
 //! `e2e/src/lib.rs`; both build their `Guest` on [`Run`].
 //!
-//! This crate has no tests of its own: every suite that uses it is one.
+//! Its own tests check the TLS peers against each other (`src/tls/tests.rs`);
+//! the rest is exercised by every suite that uses it.
 
 pub mod os;
 pub mod peers;
 pub mod run;
+pub mod tls;
 
 pub use os::{cpu_time, fd_limit, open_fds, reliability, set_backlog, set_linger_zero};
 pub use peers::*;
