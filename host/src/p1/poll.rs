@@ -141,7 +141,7 @@ fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32
                             plan.keep.push(s.clone());
                         }
                         let edge = s.readiness().is_edge();
-                        let tls = s.is_tls().then(|| s.clone());
+                        let tls = s.is_tls_connection().then(|| s.clone());
                         let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge, tls };
                         if !s.readiness().watches(sub.direction()) {
                             plan.parked += 1;

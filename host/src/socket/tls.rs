@@ -33,6 +33,12 @@ impl Socket {
         self.tls_typed || self.transport.tls().is_some()
     }
 
+    /// Whether the socket is a TLS connection (it has a session; a TLS
+    /// listener has none, its readiness is the kernel's).
+    pub(crate) fn is_tls_connection(&self) -> bool {
+        self.transport.session().is_some()
+    }
+
     /// The right that grants this socket's local address.
     pub(super) fn bind_right(&self) -> Right {
         if self.tls_typed {
