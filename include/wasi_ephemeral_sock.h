@@ -125,7 +125,7 @@ int32_t wasi_ephemeral_sock_recv_batch(int32_t fd, wasock_dgram_t *msgs, uint32_
 /* TLS: connects a TLS socket (type 7) to the server `name` (name_len bytes,
  * no NUL) on `port`; the host resolves, connects and makes the handshake,
  * verifying the certificate against the name.  inprogress when non-blocking. */
-int32_t wasi_ephemeral_sock_connect_name(int32_t fd, const char *name, uint32_t name_len, uint16_t port) __WASOCK_IMPORT(connect_name);
+int32_t wasi_ephemeral_sock_connect_name(int32_t fd, const char *host, uint32_t host_len, uint16_t port) __WASOCK_IMPORT(connect_name);
 
 
 #undef __WASOCK_IMPORT

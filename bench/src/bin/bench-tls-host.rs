@@ -15,7 +15,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     use wasock_bench::tls::{self, SERVER_NAME};
     tls::client_main("bench-tls-host", false, |a| {
-        tls::run(a.workload, a.ops, || wasock::tls::TlsStream::connect(SERVER_NAME, a.port))
+        tls::run(a.workload, a.ops, || {
+            let stream = wasock::tls::TlsStream::connect(SERVER_NAME, a.port)?;
+            // As the native client sets it (before its handshake; here the
+            // host has made the handshake by now, so this covers the requests).
+            stream.socket().set_nodelay(true)?;
+            Ok(stream)
+        })
     })
 }
 

@@ -93,5 +93,5 @@ import_module! { "wasi_ephemeral_sock" {
     /// bytes, no NUL) on `port`: the host resolves the name, connects and
     /// runs the handshake, verifying the certificate against the name. The
     /// pool needs a TLS connect rule for it; `inprogress` when non-blocking.
-    pub fn connect_name(fd: Fd, name: *const u8, name_len: u32, port: u16) -> i32;
+    pub fn connect_name(fd: Fd, host: *const u8, host_len: u32, port: u16) -> i32;
 } }

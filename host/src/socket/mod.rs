@@ -12,6 +12,8 @@ mod policy;
 mod readiness;
 mod shared;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod transport;
 mod wait;
 
