@@ -17,8 +17,9 @@ const BACKLOG: u32 = 128;
 
 /// A TCP connection, like [`std::net::TcpStream`].
 ///
-/// Data is read and written with [`Read`] and [`Write`], on the value or on
-/// a shared reference (`&TcpStream`), vectored I/O included.
+/// Data is read and written with [`Read`](std::io::Read) and
+/// [`Write`](std::io::Write), on the value or on a shared reference
+/// (`&TcpStream`), vectored I/O included.
 ///
 /// ```no_run
 /// // Run with: wasock run --allow-connect 127.0.0.1:8080 client.wasm

@@ -12,7 +12,8 @@
 //! TLS rules grant nothing to plain sockets and its plain rules nothing to
 //! TLS sockets. (Transparent mode, `--tls-connect` / `--tls-listen`, makes a
 //! plain [`TcpStream`](crate::net::TcpStream) TLS with no code at all;
-//! the [`Socket`] getters such as [`Socket::tls_peer_identity`] work on it.)
+//! the [`Socket`](crate::Socket) getters such as
+//! [`Socket::tls_peer_identity`](crate::Socket::tls_peer_identity) work on it.)
 //!
 //! ```no_run
 //! // Run with: wasock run --allow-connect-tls example.com:443 client.wasm
