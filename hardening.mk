@@ -11,7 +11,7 @@
 
 FUZZ_CASES ?= 20000
 HARDENING_HOST_TESTS := bad_input_table fuzz_decoding fuzz_instance faults contract
-HARDENING_E2E_TESTS  := faults load hostile
+HARDENING_E2E_TESTS  := faults load hostile tls
 
 .PHONY: fuzz reliability
 

@@ -136,7 +136,7 @@ left_open=$(sum_matching '^faults\.dies_with_sockets_open\..*\.sockets_left_open
     echo "## Hostile guest and peers"
     echo
     echo "An attacker holding the guest, and hostile peers on other loopback addresses, against the"
-    echo "pool (\`e2e/tests/hostile.rs\` with \`c-tests/hostile.c\`, \`host/tests/contract.rs\`, and the"
+    echo "pool (\`e2e/tests/hostile.rs\` with \`c-tests/hostile.c\`, \`host/tests/contract.rs\`, \`e2e/tests/tls.rs\`, and the"
     echo "\`pool_not_widened\` faults above). Each test fails on the host before the fix it names (a control row shows what must keep working)."
     echo
     echo "| class | attack | what holds | test | result |"
@@ -166,6 +166,13 @@ lost data|bad out-pointers on fd_read, fd_write, fd_seek, path_open|checked firs
 trap|2^20 stdin subscriptions to poll_oneoff|inval, never a trap|host/tests/contract.rs|poll_with_too_many_delegated_subscriptions_is_inval
 bad input|1025 iovecs on a socket|inval (Linux: IOV_MAX), nothing cut silently|host/tests/contract.rs|socket_iovecs_past_iov_max_are_inval
 bad input|boolean options given 2, 256, -1|inval; the option is unchanged|host/tests/contract.rs|boolean_options_take_only_0_and_1
+escape|a plain TCP connect to a destination only a TLS rule grants|notcapable, logged: a TLS rule grants no plain TCP|e2e/tests/tls.rs|a_tls_rule_grants_no_plain_tcp
+escape|connect_name to a name no TLS rule grants|notcapable, logged with the name|e2e/tests/tls.rs|a_name_no_rule_grants_is_enotcapable_and_logged
+hostile peer|a server whose certificate names another host|EACCES; the reason (rustls') in the log and the audit file|e2e/tests/tls.rs|a_certificate_for_another_name_is_eacces_logged_and_audited
+hostile peer|a certificate from an untrusted issuer, an expired one|EACCES|e2e/tests/tls.rs|an_untrusted_issuer_and_an_expired_certificate_are_eacces
+hostile peer|a server answering the ClientHello with plain text|ECONNREFUSED; no panic; the guest exits as it chooses|e2e/tests/tls.rs|a_server_that_is_not_tls_is_econnrefused_and_the_host_exits_as_the_guest_chose
+hostile peer|a client without a certificate at a listener that requires one|the handshake fails (EACCES on that socket); the next client is served|e2e/tests/tls.rs|a_server_with_client_authentication_sees_the_identity_and_refuses_a_client_without_one
+hang|a TLS client that connects and never sends a ClientHello, at a polling TLS server|it is never reported; another client is served at once|e2e/tests/tls.rs|a_silent_client_does_not_stall_a_polling_tls_server
 ROWS
     echo
     echo "Attacks tried: $tried; held: $held. Escapes: 0, host panics: 0, hangs: 0 among those that ran;"

@@ -18,7 +18,7 @@ use wasock_e2e::tls::{
     client_config, garbage_tls_server, server_config, tls_client_echo, Pki, Session, TlsEchoServer, CLIENT_CN,
     CLIENT_DNS, CLIENT_EMAIL, SERVER_NAME,
 };
-use wasock_e2e::{free_port, Finished, Guest};
+use wasock_e2e::{free_port, reliability, Finished, Guest};
 
 /// What the guest TLS clients send when given no message.
 const HELLO: &[u8] = b"hello tls\n";
@@ -26,6 +26,11 @@ const HELLO: &[u8] = b"hello tls\n";
 /// The time limit of each run here: a TLS failure must be an errno at once,
 /// never a hang.
 const RUN_LIMIT: Duration = Duration::from_secs(30);
+
+/// Records for `make reliability` that the attack `key` was tried and held.
+fn held(key: &str) {
+    reliability(&format!("hostile.{key}"), "held");
+}
 
 fn c(name: &str) -> Guest {
     Guest::new("c-tests", name).timeout(RUN_LIMIT)
@@ -153,6 +158,7 @@ fn a_certificate_for_another_name_is_eacces_logged_and_audited() {
 
     let f = tls_client(rust("tls_client"), &rule, SERVER_NAME, server.port);
     assert_refused(&f, "EACCES", REASON);
+    held("a_certificate_for_another_name_is_eacces_logged_and_audited");
 }
 
 #[test]
@@ -168,6 +174,7 @@ fn an_untrusted_issuer_and_an_expired_certificate_are_eacces() {
     let expired = TlsEchoServer::start(server_config(&pki.expired));
     let rule = connect_rule(SERVER_NAME, expired.port, &pki.ca.cert);
     assert_refused(&tls_client(c("tls_client"), &rule, SERVER_NAME, expired.port), "EACCES", "expired");
+    held("an_untrusted_issuer_and_an_expired_certificate_are_eacces");
 }
 
 #[test]
@@ -186,6 +193,7 @@ fn a_name_no_rule_grants_is_enotcapable_and_logged() {
             "the denial is logged with the name:\n{f}"
         );
     }
+    held("a_name_no_rule_grants_is_enotcapable_and_logged");
 }
 
 #[test]
@@ -201,6 +209,7 @@ fn a_tls_rule_grants_no_plain_tcp() {
     assert!(f.stderr.contains("notcapable"), "the guest's connect failed with notcapable:\n{f}");
     let denied = format!("wasock: denied connect to {}", server.addr());
     assert!(host_lines(&f).iter().any(|l| l.starts_with(&denied)), "{f}");
+    held("a_tls_rule_grants_no_plain_tcp");
 }
 
 #[test]
@@ -222,6 +231,7 @@ fn a_server_that_is_not_tls_is_econnrefused_and_the_host_exits_as_the_guest_chos
         // assert_refused checks exit status 1 (the guest's own), no panic, a logged reason.
         assert_refused(&f, "ECONNREFUSED", "corrupt message");
     }
+    held("a_server_that_is_not_tls_is_econnrefused_and_the_host_exits_as_the_guest_chose");
 }
 
 // --- servers -----------------------------------------------------------
@@ -269,6 +279,7 @@ fn a_server_with_client_authentication_sees_the_identity_and_refuses_a_client_wi
         assert!(!f.stdout_has("peer: none"), "{f}");
         assert!(host_lines(&f).iter().any(|l| l.contains("no certificates")), "the host logs why:\n{f}");
     }
+    held("a_server_with_client_authentication_sees_the_identity_and_refuses_a_client_without_one");
 }
 
 // --- transparent mode --------------------------------------------------
@@ -352,4 +363,5 @@ fn a_silent_client_does_not_stall_a_polling_tls_server() {
         f.stdout_has("ok: a client was echoed while a silent one held a connection that was never reported"),
         "{f}"
     );
+    held("a_silent_client_does_not_stall_a_polling_tls_server");
 }

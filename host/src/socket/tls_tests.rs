@@ -1,6 +1,7 @@
 //! A TLS socket's calls against a native rustls server on loopback: the
 //! timeouts and non-blocking answers of plain sockets, close_notify on
-//! shutdown, a transparent upgrade, and UDP getting nothing from TLS rules.
+//! shutdown, a transparent upgrade, batches refused, and UDP getting
+//! nothing from TLS rules.
 
 use super::{Kind, Socket};
 use crate::abi::Errno;
@@ -161,6 +162,12 @@ fn a_transparent_rule_makes_a_plain_connect_tls_and_grants_udp_nothing() {
     let s = Socket::open(p, hooks(), Domain::IPV4, Kind::Stream).unwrap();
     s.connect(to).unwrap();
     assert!(s.is_tls_connection());
+    // The batch calls would move bytes past the session.
+    let mut buf = *b"raw";
+    let mut iov = IoVecs::new();
+    iov.push(buf.as_mut_ptr(), buf.len());
+    assert_eq!(s.send_batch(&mut [(iov, None)], 0).err(), Some(Errno::NOTSUP));
+    assert_eq!(s.recv_batch(&mut [IoVecs::new()], 0).err(), Some(Errno::NOTSUP));
     assert_eq!(send(&s, b"plain to the guest"), Ok(18));
     assert_eq!(recv(&s).unwrap(), b"plain to the guest");
     drop(s);
