@@ -13,11 +13,6 @@ BENCH_CARGO := $(CARGO) build --release --manifest-path bench/Cargo.toml --targe
 BENCH_OUT := $(BUILD)/bench
 BENCH_CFLAGS := -O2 -Wall -Wextra
 BENCH_ARGS ?=
-# The host-TLS guest (bench-tls-host, the `host-tls` feature) needs
-# `wasock::tls` in the guest crate: on by default once guest/src has tls.rs
-# or tls/; `make bench BENCH_HOST_TLS=0` leaves it out (the TLS rows then
-# have native and in-guest TLS only), BENCH_HOST_TLS=1 forces it.
-BENCH_HOST_TLS ?= $(if $(wildcard guest/src/tls.rs guest/src/tls/mod.rs),1,0)
 
 .PHONY: bench bench-build bench-host bench-rust bench-c
 
@@ -47,20 +42,13 @@ BENCH_WASM_RUSTFLAGS := --config 'target.wasm32-wasip1.rustflags=["--cfg","tokio
   --config 'target.wasm32-wasip1-threads.rustflags=["--cfg","tokio_unstable"]'
 
 # bench-thread-echo (a std::thread per connection) is the one guest built
-# for wasm32-wasip1-threads (`make setup` adds the target). bench-tls-host
-# is a wasm32-wasip1 guest only; without BENCH_HOST_TLS its stale build is
-# removed, so the driver does not run an old one.
+# for wasm32-wasip1-threads (`make setup` adds the target); bench-tls-host
+# (TLS run by the host) for wasm32-wasip1 only.
 bench-rust: setup
 	$(BENCH_CARGO) --bin bench-client --bin bench-peer --bin bench-run --bin bench-load \
 	  --bin bench-startup --bin bench-tokio-echo --bin bench-thread-echo --bin bench-tls-client
 	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1 \
-	  --bin bench-client --bin bench-startup --bin bench-tokio-echo --bin bench-tls-client
-ifeq ($(BENCH_HOST_TLS),1)
-	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1 --features host-tls --bin bench-tls-host
-else
-	@echo "bench: no wasock::tls in the guest crate (BENCH_HOST_TLS=0): the host-TLS guest is not built"
-	rm -f $(BENCH_TARGET_DIR)/wasm32-wasip1/release/bench-tls-host.wasm
-endif
+	  --bin bench-client --bin bench-startup --bin bench-tokio-echo --bin bench-tls-client --bin bench-tls-host
 	$(BENCH_CARGO) $(BENCH_WASM_RUSTFLAGS) --target wasm32-wasip1-threads --bin bench-thread-echo
 
 # The C client, the servers and the start-up program, each with gcc and with

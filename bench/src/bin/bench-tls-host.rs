@@ -1,6 +1,6 @@
 //! A TLS workload run once with TLS in the host:
 //! `bench-tls-host tls_bulk|tls_handshakes PORT [OPS]`, a wasm32-wasip1
-//! guest only (built with the `host-tls` feature).
+//! guest only.
 //!
 //! `wasock::tls::TlsStream::connect("localhost", PORT)` asks the host to
 //! connect, run the handshake and verify the peer as `localhost`; the guest

@@ -11,8 +11,8 @@
 //!
 //! guest/native is the host-TLS guest over native (target 0.90); the alt
 //! ratio is host TLS over in-guest TLS (target [`OVER_IN_GUEST`]). When the
-//! host-TLS build is missing (the guest crate has no `wasock::tls` yet) the
-//! row has native and in-guest figures only, and says why.
+//! host-TLS build is missing the row has native and in-guest figures only,
+//! and says why.
 
 use std::path::{Path, PathBuf};
 
@@ -75,10 +75,7 @@ pub fn measure(cfg: &Config, peer: &Peer, progs: &TlsPrograms<'_>, w: Workload) 
     let ops = scaled(cfg, w.default_ops());
     let mut row = Row::of_workload(w, "Rust", ops).alt(IN_GUEST, Some(OVER_IN_GUEST));
     if !progs.host.exists() {
-        let why = format!(
-            "{} not built (bench/bench.mk builds it with the host-tls feature once the guest crate has wasock::tls)",
-            progs.host.display()
-        );
+        let why = format!("{} not built (make bench builds it)", progs.host.display());
         row = row.skip(Side::Guest, &why);
     }
     row.measure(cfg, cfg.warmup, |side| run_client(cfg, &argv(cfg, progs, peer, side, w, ops), w));
