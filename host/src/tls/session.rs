@@ -161,7 +161,10 @@ impl Inner {
                 match self.conn.write_tls(&mut kernel) {
                     Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(e) => self.fail(Errno::from(e), "sending records: the connection failed".into()),
+                    Err(e) => {
+                        let why = format!("the connection failed: {e}");
+                        self.fail(Errno::from(e), why);
+                    }
                 }
             }
             if self.error.is_some() || self.tcp_eof || self.plaintext >= MAX_BUFFERED || !self.conn.wants_read() {
@@ -173,8 +176,8 @@ impl Inner {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let errno = Errno::from(e);
-                    return self.fail(errno, format!("receiving records: the connection failed ({errno:?})"));
+                    let why = format!("the connection failed: {e}");
+                    return self.fail(Errno::from(e), why);
                 }
             }
             let handshaking = self.conn.is_handshaking();
