@@ -95,9 +95,12 @@ fn assert_verified(f: &Finished, s: &Session) {
     }
 }
 
-/// The host's own lines on stderr.
+/// The host's own lines on stderr. The host writes each in one piece from
+/// its log thread, but a guest printing to stderr in several writes (Rust's
+/// `Debug` of an error does) can have one land inside its own line: a host
+/// line is what follows `wasock: ` to the end of a line.
 fn host_lines(f: &Finished) -> Vec<&str> {
-    f.stderr.lines().filter(|l| l.starts_with("wasock: ")).collect()
+    f.stderr.lines().filter_map(|l| l.find("wasock: ").map(|at| &l[at..])).collect()
 }
 
 /// Checks that a client failed with `error: NAME` and exit status 1, that
@@ -267,7 +270,11 @@ fn a_server_with_client_authentication_sees_the_identity_and_refuses_a_client_wi
         let (run, port) = tls_server(g, rule, 2);
         // A client without a certificate first: refused, and the guest goes on.
         let e = tls_client_echo(port, SERVER_NAME, client_config(&pki.ca, None), HELLO).unwrap_err();
-        assert!(e.to_string().contains("CertificateRequired"), "the host's alert: {e}");
+        // The host sends the alert and the guest closes the connection,
+        // whose client's request it never read: TCP resets it, and the
+        // client's write can meet the reset before it reads the alert.
+        let reset = matches!(e.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset);
+        assert!(e.to_string().contains("CertificateRequired") || reset, "the host's alert: {e}");
         let back = tls_client_echo(port, SERVER_NAME, client_config(&pki.ca, Some(&pki.client)), HELLO);
         assert_eq!(back.expect("the authenticated client's echo"), HELLO);
         let f = run.wait();
