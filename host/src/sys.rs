@@ -62,6 +62,23 @@ impl IoVecs {
         self.len
     }
 
+    /// The same buffers without their first `n` bytes (a receive that
+    /// fills them in several steps).
+    pub fn skip(&self, n: usize) -> IoVecs {
+        let mut out = IoVecs::new();
+        let mut left = n;
+        for (base, len) in self.each() {
+            if left >= len {
+                left -= len;
+                continue;
+            }
+            // SAFETY: `left < len`: still inside the same checked buffer.
+            out.push(unsafe { base.add(left) }, len - left);
+            left = 0;
+        }
+        out
+    }
+
     /// The buffers' total length.
     pub fn total(&self) -> usize {
         self.each().map(|(_, n)| n).sum()

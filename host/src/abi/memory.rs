@@ -69,6 +69,18 @@ impl<'a> Mem<'a> {
         Ok(out)
     }
 
+    /// A host name the guest passes (`addr_resolve`, `connect_name`): the
+    /// range is checked first (`fault`), then the length (`inval` past
+    /// [`super::MAX_NAME`], before anything is copied: a name can never make
+    /// the host copy more), then the bytes ([`super::check_name`]).
+    pub fn read_name(&self, ptr: i32, len: u32) -> Result<String, Errno> {
+        self.range(ptr, len.into())?;
+        if len as usize > super::MAX_NAME {
+            return Err(Errno::INVAL);
+        }
+        Ok(super::check_name(&self.read_vec(ptr, len)?)?.to_owned())
+    }
+
     /// A pointer `at` bytes into memory, for building `iovec`s that point
     /// into it. `at` must come from [`Mem::range`].
     pub(crate) fn ptr_at(&mut self, at: usize) -> *mut u8 {

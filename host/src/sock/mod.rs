@@ -12,8 +12,8 @@ mod descriptors;
 pub(crate) mod sockopt;
 
 use crate::abi::{
-    accept_nonblocking, check_name, domain_from_abi, recv_flags, send_flags, Errno, FamilyHint, ShutdownHow,
-    SocketType, ADDR_SIZE, UNNAMED_UNIX,
+    accept_nonblocking, domain_from_abi, recv_flags, send_flags, Errno, FamilyHint, ShutdownHow, SocketType, ADDR_SIZE,
+    UNNAMED_UNIX,
 };
 use crate::audit::{Decision, Operation, Rule, Target};
 use crate::call::served;
@@ -178,7 +178,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
                 }
                 let out = mem.check_array(buf, buf_count as u32, ADDR_SIZE)?;
                 mem.range(ret_count, 4)?;
-                let name = check_name(&mem.read_vec(host, host_len as u32)?)?.to_owned();
+                let name = mem.read_name(host, host_len as u32)?;
                 let found = match resolve::numeric(&name) {
                     Some(ip) if family.admits(&ip) => vec![SocketAddr::new(ip, port)],
                     Some(_) => return Err(Errno::NOENT),
@@ -212,7 +212,7 @@ pub(crate) fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: impl CtxVie
         move |mut c: Caller<'_, T>, fd: i32, host: i32, host_len: i32, port: i32| {
             served(&mut c, get, |mem, st| {
                 let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
-                let name = check_name(&mem.read_vec(host, host_len as u32)?)?.to_owned();
+                let name = mem.read_name(host, host_len as u32)?;
                 let sock = st.table().socket_ref(fd)?;
                 sock.connect_name(&name, port)
             })

@@ -23,11 +23,6 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
 
 impl Socket {
-    /// Whether the socket was opened as a TLS socket (type 7).
-    pub fn is_tls_socket(&self) -> bool {
-        self.tls_typed
-    }
-
     /// Whether the socket has a TLS side (a TLS socket, or one the pool upgraded).
     pub fn is_tls(&self) -> bool {
         self.tls_typed || self.transport.tls().is_some()
@@ -179,20 +174,19 @@ impl Socket {
         if flags & libc::MSG_WAITALL == 0 || peek {
             return self.tls_call(Use::Read, |s, fd| s.recv(fd, iov, peek));
         }
+        // Straight into the guest's buffers, what is left of them each time.
         let total = iov.total();
-        let mut buf = vec![0u8; total];
         let mut filled = 0;
         while filled < total {
-            let mut part = IoVecs::new();
-            part.push(buf[filled..].as_mut_ptr(), total - filled);
-            match self.tls_call(Use::Read, |s, fd| s.recv(fd, &mut part, false)) {
+            let mut rest = iov.skip(filled);
+            match self.tls_call(Use::Read, |s, fd| s.recv(fd, &mut rest, false)) {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if filled == 0 => return Err(e),
                 Err(_) => break,
             }
         }
-        Ok(iov.scatter(&buf[..filled]))
+        Ok(filled)
     }
 
     /// Sends plaintext: a blocking socket returns once its records are

@@ -168,8 +168,15 @@ fn a_transparent_rule_makes_a_plain_connect_tls_and_grants_udp_nothing() {
     iov.push(buf.as_mut_ptr(), buf.len());
     assert_eq!(s.send_batch(&mut [(iov, None)], 0).err(), Some(Errno::NOTSUP));
     assert_eq!(s.recv_batch(&mut [IoVecs::new()], 0).err(), Some(Errno::NOTSUP));
-    assert_eq!(send(&s, b"plain to the guest"), Ok(18));
-    assert_eq!(recv(&s).unwrap(), b"plain to the guest");
+    assert_eq!(send(&s, b"plain to"), Ok(8));
+    assert_eq!(send(&s, b" the guest"), Ok(10));
+    // MSG_WAITALL over two buffers: filled in place across the two echoes.
+    let (mut a, mut b) = ([0u8; 5], [0u8; 13]);
+    let mut iov = IoVecs::new();
+    iov.push(a.as_mut_ptr(), a.len());
+    iov.push(b.as_mut_ptr(), b.len());
+    assert_eq!(s.recv(&mut iov, libc::MSG_WAITALL, false).map(|r| r.len), Ok(18));
+    assert_eq!([&a[..], &b[..]].concat(), b"plain to the guest");
     drop(s);
     assert_eq!(seen.join().unwrap(), (b"plain to the guest".to_vec(), true));
 }
