@@ -262,13 +262,32 @@ pub fn tls_client_echo_at(addr: SocketAddr, name: &str, config: Arc<ClientConfig
     bounded(&tcp);
     let name = ServerName::try_from(name.to_string()).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     let mut conn = ClientConnection::new(config, name).map_err(io::Error::other)?;
-    let mut tls = rustls::Stream::new(&mut conn, &mut tcp);
-    tls.write_all(msg)?;
-    tls.conn.send_close_notify();
-    tls.flush()?;
+    let sent = {
+        let mut tls = rustls::Stream::new(&mut conn, &mut tcp);
+        tls.write_all(msg).and_then(|()| {
+            tls.conn.send_close_notify();
+            tls.flush()
+        })
+    };
+    if let Err(e) = sent {
+        return Err(alert_behind(&mut conn, &mut tcp).unwrap_or(e));
+    }
     let mut back = Vec::new();
-    tls.read_to_end(&mut back)?;
+    rustls::Stream::new(&mut conn, &mut tcp).read_to_end(&mut back)?;
     Ok(back)
+}
+
+/// When a write fails because the server has already refused the session
+/// (it sent an alert and closed), the alert may still be waiting in the
+/// receive queue: read it, so the error names the server's reason rather
+/// than the broken pipe that followed it.
+fn alert_behind(conn: &mut ClientConnection, tcp: &mut TcpStream) -> Option<io::Error> {
+    while conn.read_tls(tcp).ok()? > 0 {
+        if let Err(e) = conn.process_new_packets() {
+            return Some(io::Error::new(io::ErrorKind::InvalidData, e));
+        }
+    }
+    None
 }
 
 /// What [`garbage_tls_server`] answers a ClientHello with.
