@@ -24,33 +24,7 @@
 
 #include "oracle.h"
 
-/* revents as "POLLIN|POLLRDNORM|..." in a fixed order, "0" for none (in one
- * of four buffers, so one printf can show several). */
-static const char *ev_names(int ev) {
-    static const struct { int bit; const char *name; } names[] = {
-        {POLLIN, "POLLIN"},     {POLLRDNORM, "POLLRDNORM"}, {POLLRDBAND, "POLLRDBAND"},
-        {POLLPRI, "POLLPRI"},   {POLLOUT, "POLLOUT"},       {POLLWRNORM, "POLLWRNORM"},
-        {POLLWRBAND, "POLLWRBAND"}, {POLLRDHUP, "POLLRDHUP"}, {POLLERR, "POLLERR"},
-        {POLLHUP, "POLLHUP"},   {POLLNVAL, "POLLNVAL"},
-    };
-    static char bufs[4][160];
-    static int k;
-    char *buf = bufs[k++ % 4];
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
-        if (ev & names[i].bit) {
-            if (buf[0])
-                strcat(buf, "|");
-            strcat(buf, names[i].name);
-            ev &= ~names[i].bit;
-        }
-    }
-    if (ev)
-        strcat(buf, buf[0] ? "|unknown" : "unknown");
-    return buf[0] ? buf : "0";
-}
-
-/* A call's result: the count, or "-1 ENAME". */
+/* The monotonic clock, in ms. */
 static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

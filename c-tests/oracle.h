@@ -7,8 +7,10 @@
 #define WASOCK_ORACLE_H
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* errno's name ("0" for none); one list for every oracle program. */
 static inline const char *err_name(int e) {
@@ -65,6 +67,36 @@ static inline const char *res(long r) {
     else
         snprintf(buf[k], sizeof buf[k], "%ld", r);
     return buf[k];
+}
+
+/* revents as "POLLIN|POLLRDNORM|..." in a fixed order, "0" for none (in one
+ * of four buffers, so one printf can show several). */
+static inline const char *ev_names(int ev) {
+    static const struct { int bit; const char *name; } names[] = {
+        {POLLIN, "POLLIN"},     {POLLRDNORM, "POLLRDNORM"}, {POLLRDBAND, "POLLRDBAND"},
+        {POLLPRI, "POLLPRI"},   {POLLOUT, "POLLOUT"},       {POLLWRNORM, "POLLWRNORM"},
+        {POLLWRBAND, "POLLWRBAND"},
+#ifdef POLLRDHUP /* glibc: only with _GNU_SOURCE */
+        {POLLRDHUP, "POLLRDHUP"},
+#endif
+        {POLLERR, "POLLERR"},
+        {POLLHUP, "POLLHUP"},   {POLLNVAL, "POLLNVAL"},
+    };
+    static char bufs[4][160];
+    static int k;
+    char *buf = bufs[k++ % 4];
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; ++i) {
+        if (ev & names[i].bit) {
+            if (buf[0])
+                strcat(buf, "|");
+            strcat(buf, names[i].name);
+            ev &= ~names[i].bit;
+        }
+    }
+    if (ev)
+        strcat(buf, buf[0] ? "|unknown" : "unknown");
+    return buf[0] ? buf : "0";
 }
 
 /* Ends the program when the scenario itself cannot be set up. */

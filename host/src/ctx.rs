@@ -105,6 +105,7 @@ impl WasockCtx {
 pub struct WasockCtxBuilder {
     wasi: WasiCtxBuilder,
     dirs: u32,
+    dir_handles: Vec<Option<std::os::fd::OwnedFd>>,
     pools: Vec<Pool>,
     hooks: Vec<Arc<dyn DecisionHook>>,
     max_sockets: Option<usize>,
@@ -125,7 +126,14 @@ impl WasockCtxBuilder {
         // tokio's blocking pool and back: reads, opens and stats run on the
         // calling thread (bench/findings.md has the measurement).
         wasi.allow_blocking_current_thread(true);
-        WasockCtxBuilder { wasi, dirs: 0, pools: Vec::new(), hooks: Vec::new(), max_sockets: None }
+        WasockCtxBuilder {
+            wasi,
+            dirs: 0,
+            dir_handles: Vec::new(),
+            pools: Vec::new(),
+            hooks: Vec::new(),
+            max_sockets: None,
+        }
     }
 
     /// The guest's stdin, stdout and stderr are the host's.
@@ -177,6 +185,9 @@ impl WasockCtxBuilder {
         self.wasi
             .preopened_dir(host, guest, FsPerms::ReadWrite)
             .with_context(|| format!("--dir {}: cannot open the directory", host.display()))?;
+        // The host's own handle, for the regular files it serves itself
+        // (`crate::file`); without one every open goes to wasmtime-wasi.
+        self.dir_handles.push(crate::file::open_dir_handle(host).ok());
         self.dirs += 1;
         Ok(self)
     }
@@ -220,6 +231,11 @@ impl WasockCtxBuilder {
         // order; the table mirrors that, then adds the pools.
         for n in 0..3 + self.dirs {
             table.insert(Entry::Wasi(n));
+        }
+        for (n, dir) in (3..).zip(self.dir_handles) {
+            if let Some(dir) = dir {
+                table.set_dir_handle(n, dir);
+            }
         }
         for pool in self.pools {
             table.insert(Entry::Pool(Arc::new(pool)));

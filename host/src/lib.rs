@@ -31,6 +31,7 @@ pub mod cache;
 mod call;
 pub mod cli;
 pub mod ctx;
+mod file;
 pub mod filter;
 mod linker;
 mod ops;

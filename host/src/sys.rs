@@ -214,6 +214,14 @@ fn recvmsg(fd: RawFd, iov: &mut IoVecs, flags: i32, want_from: bool) -> io::Resu
     Ok(Received { len, from, truncated: msg.msg_flags & libc::MSG_TRUNC != 0 })
 }
 
+/// `preadv` into `iov` at `offset` (a regular file the host serves, see
+/// `crate::file`).
+pub fn preadv(fd: RawFd, iov: &mut IoVecs, offset: i64) -> io::Result<usize> {
+    // SAFETY: every iovec points into checked guest memory, which cannot move
+    // or shrink during this host call; the count is at most IOV_MAX.
+    cvt(unsafe { libc::preadv(fd, iov.as_mut_ptr(), iov.len() as libc::c_int, offset) })
+}
+
 /// Sends from `iov` to `to` (or the connected peer), never raising SIGPIPE:
 /// `send`/`sendto` for one buffer, `sendmsg` for several.
 pub fn send(fd: RawFd, iov: &mut IoVecs, flags: i32, to: Option<&SocketAddr>) -> io::Result<usize> {

@@ -20,9 +20,11 @@
 //! than it may hold sockets.
 
 use crate::abi::Errno;
+use crate::file::HostFile;
 use crate::pool::Pool;
 use crate::socket::Socket;
 use std::collections::HashMap;
+use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
 /// How the table shares one socket between numbers, and between the table
@@ -47,6 +49,9 @@ pub enum Entry {
     Socket(SocketRef),
     /// An address pool.
     Pool(Arc<Pool>),
+    /// A regular file the host serves itself (see `crate::file`), shared
+    /// between its numbers as one open file description is.
+    File(Arc<HostFile>),
 }
 
 impl Entry {
@@ -68,6 +73,11 @@ pub struct FdTable {
     /// starts here, so a guest filling its table with dups costs the host
     /// linear time, not quadratic.
     full_below: usize,
+    /// The host's own handles on wasmtime-wasi's preopened directories, by
+    /// wasmtime-wasi's number, for the files the host opens beneath them.
+    /// A number leaves when wasmtime-wasi closes it ([`Self::forget_wasi`]),
+    /// before wasmtime-wasi can give it to anything else.
+    dir_handles: HashMap<u32, Arc<OwnedFd>>,
 }
 
 impl Default for FdTable {
@@ -79,7 +89,14 @@ impl Default for FdTable {
 impl FdTable {
     /// An empty table whose guest may hold at most `max_sockets` sockets.
     pub fn with_socket_limit(max_sockets: usize) -> FdTable {
-        FdTable { slots: Vec::new(), sockets: 0, max_sockets, wasi_refs: HashMap::new(), full_below: 0 }
+        FdTable {
+            slots: Vec::new(),
+            sockets: 0,
+            max_sockets,
+            wasi_refs: HashMap::new(),
+            full_below: 0,
+            dir_handles: HashMap::new(),
+        }
     }
 
     /// `mfile` when the guest holds as many sockets as it may: checked
@@ -126,7 +143,30 @@ impl FdTable {
                     }
                 }
             }
-            Entry::Pool(_) => {}
+            Entry::Pool(_) | Entry::File(_) => {}
+        }
+    }
+
+    /// Records the host's handle on wasmtime-wasi's preopened directory `n`.
+    pub fn set_dir_handle(&mut self, n: u32, dir: OwnedFd) {
+        self.dir_handles.insert(n, Arc::new(dir));
+    }
+
+    /// The host's handle on wasmtime-wasi's directory `n`, if it has one.
+    pub fn dir_handle(&self, n: u32) -> Option<Arc<OwnedFd>> {
+        self.dir_handles.get(&n).cloned()
+    }
+
+    /// wasmtime-wasi has closed its fd `n`: what the host kept for that number goes.
+    pub fn forget_wasi(&mut self, n: u32) {
+        self.dir_handles.remove(&n);
+    }
+
+    /// The host-served file at `fd`, if that is what `fd` is.
+    pub fn file(&self, fd: i32) -> Option<&Arc<HostFile>> {
+        match self.get(fd) {
+            Ok(Entry::File(f)) => Some(f),
+            _ => None,
         }
     }
 

@@ -134,9 +134,28 @@ pub(crate) fn delegated<T>(
     Fail::into_result(r)
 }
 
-/// Runs one of wasmtime-wasi's async preview-1 functions to completion on
-/// its tokio runtime (never from inside another tokio context).
+/// Runs one of wasmtime-wasi's async preview-1 functions to completion
+/// (never from inside another tokio context).
+///
+/// The runner's context allows blocking on the current thread, so a file
+/// call does its work within the future's first poll. That poll is made
+/// here, in the tokio runtime's context (which wasmtime-wasi's code may
+/// ask for) but without `block_on`: `in_tokio` would enter the runtime's
+/// blocking region and yield once before polling, about half of what a
+/// small file call costs. A call that does wait (stdin, a sleep) is
+/// finished by `in_tokio`, which polls it again with a real waker.
 pub(crate) fn block<F: std::future::Future>(f: F) -> F::Output {
+    use wasmtime_wasi::runtime::{in_tokio, poll_noop, with_ambient_tokio_runtime};
+    let mut f = std::pin::pin!(f);
+    match with_ambient_tokio_runtime(|| poll_noop(f.as_mut())) {
+        Some(out) => out,
+        None => in_tokio(f),
+    }
+}
+
+/// Runs a future to completion on wasmtime-wasi's tokio runtime, as its
+/// own synchronous wrappers do: for `poll_oneoff`, whose future waits.
+pub(crate) fn block_on_runtime<F: std::future::Future>(f: F) -> F::Output {
     wasmtime_wasi::runtime::in_tokio(f)
 }
 
@@ -214,6 +233,23 @@ macro_rules! pass_unless_ours {
 /// A `checked by` check runs on guest memory before wasmtime-wasi is called.
 /// It registers under the router's `MODULE`, named where the macro expands.
 macro_rules! pass {
+    // `file HANDLER`: a host-served file (`crate::file`) at the fd is
+    // answered by HANDLER(&file, &mut Mem), which returns the errno.
+    ($l:ident, $get:ident, $mode:ident, $name:ident [$fd:ident] on $err:expr, ($($a:ident: $t:ty),*)
+        $(checked by $check:expr)?, file $file:expr) => {
+        $l.func_wrap(MODULE, stringify!($name), move |mut c: wasmtime::Caller<'_, T>, $($a: $t),*| {
+            $crate::wasi_p1::delegated(&mut c, $get, |d| {
+                let mut d = d;
+                if let Some(f) = d.table.file($fd).cloned() {
+                    let r: Result<(), $crate::abi::Errno> = $file(&*f, &mut d.checked()?);
+                    return Ok(r.err().map_or(0, |e| e.code()));
+                }
+                let $fd = d.table.wasi($fd, $err)? as i32;
+                $($check(&mut d.checked()?)?;)?
+                Ok($crate::wasi_p1::invoke!($mode, $crate::wasi_p1::generated::$name(d.wasi, d.mem, $($a),*)))
+            })
+        })?;
+    };
     ($l:ident, $get:ident, $mode:ident, $name:ident ($($a:ident: $t:ty),*)) => {
         $l.func_wrap(MODULE, stringify!($name), move |mut c: wasmtime::Caller<'_, T>, $($a: $t),*| {
             $crate::wasi_p1::delegated(&mut c, $get, |d| {

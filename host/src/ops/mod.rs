@@ -36,9 +36,15 @@ pub(crate) fn close(d: Delegate<'_, '_>, fd: i32) -> Result<i32, Fail> {
 /// of a wasmtime-wasi fd. Returns wasmtime-wasi's errno (0 when there was
 /// nothing to close); the caller changes the table only on 0, so a failed
 /// close leaves everything as it was.
-fn release(wasi: &mut WasiP1Ctx, mem: &mut GuestMemory<'_>, table: &FdTable, fd: i32) -> Result<i32, Fail> {
+fn release(wasi: &mut WasiP1Ctx, mem: &mut GuestMemory<'_>, table: &mut FdTable, fd: i32) -> Result<i32, Fail> {
     match table.get(fd) {
-        Ok(Entry::Wasi(n)) if table.last_wasi_ref(fd) => wasi_p1::fd_close(wasi, mem, *n),
+        Ok(&Entry::Wasi(n)) if table.last_wasi_ref(fd) => {
+            let code = wasi_p1::fd_close(wasi, mem, n)?;
+            if code == 0 {
+                table.forget_wasi(n);
+            }
+            Ok(code)
+        }
         _ => Ok(0),
     }
 }

@@ -6,12 +6,14 @@
 //! generated preview-1 function, argument for argument. Calls without fds
 //! pass straight through.
 
+mod files;
 mod poll;
 
 use crate::abi::stat::{self, Served, ROFLAGS_TRUNCATED};
 use crate::abi::{accept_nonblocking, recv_flags, send_flags, Errno, Mem, ShutdownHow, FDFLAGS_NONBLOCK};
 use crate::call::served;
 use crate::ctx::{CtxView, WasockCtx};
+use crate::file::HostFile;
 use crate::ops::io::Buffers;
 use crate::ops::{self, io};
 use crate::table::Entry;
@@ -23,9 +25,10 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 
 const ERRNO_NAMETOOLONG: Errno = Errno(37);
 
-/// Whether the fd is one the router serves itself (a socket or a pool).
+/// Whether the fd is one the router serves itself (a socket, a pool or a
+/// host-served file).
 pub(crate) fn is_ours(ctx: &mut WasockCtx, fd: i32) -> bool {
-    matches!(ctx.table().get(fd), Ok(Entry::Socket(_) | Entry::Pool(_)))
+    matches!(ctx.table().get(fd), Ok(Entry::Socket(_) | Entry::Pool(_) | Entry::File(_)))
 }
 
 /// What a socket or pool fd is, for its stat records (`badf` if closed).
@@ -75,22 +78,30 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
         Err(wasmtime_wasi::I32Exit(code).into())
     })?;
 
-    pass!(l, get, async, fd_advise[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64, advice: i32));
-    pass!(l, get, sync, fd_allocate[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64));
-    pass!(l, get, async, fd_datasync[fd] on Errno::INVAL, (fd: i32));
-    pass!(l, get, async, fd_sync[fd] on Errno::INVAL, (fd: i32));
-    pass!(l, get, sync, fd_fdstat_set_rights[fd] on Errno::NOTSUP, (fd: i32, base: i64, inheriting: i64));
-    pass!(l, get, async, fd_filestat_set_size[fd] on Errno::INVAL, (fd: i32, size: i64));
-    pass!(l, get, async, fd_filestat_set_times[fd] on Errno::NOTSUP, (fd: i32, atim: i64, mtim: i64, flags: i32));
+    pass!(l, get, async, fd_advise[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64, advice: i32),
+        file |f, _| files::advise(f, offset, len, advice));
+    // wasmtime-wasi has no allocate: `notsup` for every file, the host's too.
+    pass!(l, get, sync, fd_allocate[fd] on Errno::SPIPE, (fd: i32, offset: i64, len: i64), file |_, _| Err(Errno::NOTSUP));
+    pass!(l, get, async, fd_datasync[fd] on Errno::INVAL, (fd: i32), file |f: &HostFile, _| Ok(f.sync(true)?));
+    pass!(l, get, async, fd_sync[fd] on Errno::INVAL, (fd: i32), file |f: &HostFile, _| Ok(f.sync(false)?));
+    pass!(l, get, sync, fd_fdstat_set_rights[fd] on Errno::NOTSUP, (fd: i32, base: i64, inheriting: i64),
+        file |_, _| Err(Errno::NOTSUP));
+    pass!(l, get, async, fd_filestat_set_size[fd] on Errno::INVAL, (fd: i32, size: i64),
+        file |f: &HostFile, _| Ok(f.set_size(size as u64)?));
+    pass!(l, get, async, fd_filestat_set_times[fd] on Errno::NOTSUP, (fd: i32, atim: i64, mtim: i64, flags: i32),
+        file |f, _| files::set_times(f, atim, mtim, flags));
     pass!(l, get, async, fd_pread[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32)
-        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret));
+        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret),
+        file |f, m| files::read(f, m, iovs, iovs_len, Some(offset), ret));
     pass!(l, get, async, fd_pwrite[fd] on Errno::SPIPE, (fd: i32, iovs: i32, iovs_len: i32, offset: i64, ret: i32)
-        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret));
+        checked by |m: &mut Mem<'_>| io_args(m, iovs, iovs_len, ret),
+        file |_, _| Err(Errno::BADF));
     pass!(l, get, async, fd_readdir[fd] on Errno::NOTDIR, (fd: i32, buf: i32, len: i32, cookie: i64, ret: i32));
     // The new offset (u64): the position moves before wasmtime-wasi writes it.
     pass!(l, get, async, fd_seek[fd] on Errno::SPIPE, (fd: i32, offset: i64, whence: i32, ret: i32)
-        checked by |m: &mut Mem<'_>| out_slot(m, ret, 8));
-    pass!(l, get, sync, fd_tell[fd] on Errno::SPIPE, (fd: i32, ret: i32));
+        checked by |m: &mut Mem<'_>| out_slot(m, ret, 8),
+        file |f, m| files::seek(f, m, offset, whence, ret));
+    pass!(l, get, sync, fd_tell[fd] on Errno::SPIPE, (fd: i32, ret: i32), file |f, m| files::tell(f, m, ret));
 
     pass!(l, get, async, path_create_directory[fd] on Errno::NOTDIR, (fd: i32, path: i32, len: i32));
     pass!(l, get, async, path_filestat_get[fd] on Errno::NOTDIR, (fd: i32, flags: i32, path: i32, len: i32, ret: i32));
@@ -122,6 +133,11 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
                 // The file is opened (maybe created or truncated) before the fd is
                 // written: a bad slot must fail first, or the open would leak.
                 out_slot(&d.checked()?, ret, 4)?;
+                let request = files::OpenRequest { dir: fd, dirflags, path, len, oflags, base, fdflags };
+                if let Some(fd) = files::try_open(&mut d, &request) {
+                    d.checked()?.write_u32(ret, fd)?;
+                    return Ok(0);
+                }
                 let code = path_open(&mut d, dir, dirflags, path, len, oflags, base, inh, fdflags, ret)?;
                 if code != 0 {
                     return Ok(code);
@@ -145,25 +161,41 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
     l.func_wrap(MODULE, "fd_read", move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_read(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, get, |mem, st| {
-            let sock = st.table().socket_ref(fd).map_err(|_| Errno::BADF)?;
-            io::read(mem, &sock, iovs, iovs_len, ret)
+            // Bound first: the table's guard must go before the read blocks
+            // (a guest with threads shares the table).
+            let entry = st.table().get(fd).cloned();
+            match entry {
+                Ok(Entry::Socket(sock)) => io::read(mem, &sock, iovs, iovs_len, ret),
+                Ok(Entry::File(f)) => files::read(&f, mem, iovs, iovs_len, None, ret),
+                _ => Err(Errno::BADF),
+            }
         })
     })?;
     l.func_wrap(MODULE, "fd_write", move |mut c: Caller<'_, T>, fd: i32, iovs: i32, iovs_len: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_write(fd, iovs, iovs_len, ret) checked by |m| io_args(m, iovs, iovs_len, ret));
         served(&mut c, get, |mem, st| {
+            // A host-served file is read-only: `badf`, as Linux and wasmtime-wasi answer.
             let sock = st.table().socket_ref(fd).map_err(|_| Errno::BADF)?;
             io::send(mem, &sock, Buffers::Iovecs { ptr: iovs, count: iovs_len }, 0, None, ret)
         })
     })?;
     l.func_wrap(MODULE, "fd_fdstat_get", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_fdstat_get(fd, ret));
-        served(&mut c, get, |mem, st| mem.write(ret, &stat::fdstat(served_kind(st, fd)?)))
+        served(&mut c, get, |mem, st| {
+            let file = st.table().file(fd).cloned();
+            match file {
+                Some(f) => mem.write(ret, &files::fdstat(&f)),
+                None => mem.write(ret, &stat::fdstat(served_kind(st, fd)?)),
+            }
+        })
     })?;
     l.func_wrap(MODULE, "fd_fdstat_set_flags", move |mut c: Caller<'_, T>, fd: i32, flags: i32| {
         pass_unless_ours!(c, get, sync, fd_fdstat_set_flags(fd, flags));
         served(&mut c, get, |_, st| {
             let table = st.table();
+            if let Some(f) = table.file(fd) {
+                return files::set_flags(f, flags);
+            }
             let sock = table.socket(fd).map_err(|_| Errno::BADF)?;
             if flags & !FDFLAGS_NONBLOCK != 0 {
                 return Err(Errno::INVAL);
@@ -173,7 +205,13 @@ pub(crate) fn add_to_linker<T: 'static>(l: &mut Linker<T>, get: impl CtxView<T>)
     })?;
     l.func_wrap(MODULE, "fd_filestat_get", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         pass_unless_ours!(c, get, async, fd_filestat_get(fd, ret));
-        served(&mut c, get, |mem, st| mem.write(ret, &stat::filestat(served_kind(st, fd)?)))
+        served(&mut c, get, |mem, st| {
+            let file = st.table().file(fd).cloned();
+            match file {
+                Some(f) => mem.write(ret, &files::filestat(&f)?),
+                None => mem.write(ret, &stat::filestat(served_kind(st, fd)?)),
+            }
+        })
     })?;
     l.func_wrap(MODULE, "fd_prestat_get", move |mut c: Caller<'_, T>, fd: i32, ret: i32| {
         pass_unless_ours!(c, get, sync, fd_prestat_get(fd, ret));

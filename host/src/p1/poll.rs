@@ -26,7 +26,7 @@ use crate::call::with_memory;
 use crate::ctx::{CtxView, WasockCtx};
 use crate::socket::Direction;
 use crate::table::{Entry, FdTable, SocketRef};
-use crate::wasi_p1::{self, block, Fail};
+use crate::wasi_p1::{self, block_on_runtime, Fail};
 use std::collections::HashMap;
 use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
@@ -157,6 +157,9 @@ fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32
                         }
                     }
                     Ok(Entry::Wasi(inner)) => plan.delegated.push(with_fd(rec, *inner)),
+                    Ok(Entry::File(f)) => {
+                        plan.immediate.push(Ready::other(super::files::poll_event(f, event(Errno::SUCCESS, 0), write)))
+                    }
                     Ok(Entry::Pool(_)) | Err(_) => plan.immediate.push(Ready::other(event(Errno::BADF, 0))),
                 }
             }
@@ -366,7 +369,7 @@ fn wait_mixed(ctx: &mut WasockCtx, fuel: usize, plan: &Plan) -> Result<Vec<Ready
     let outcome = {
         let mut gm = wiggle::GuestMemory::Unshared(&mut scratch);
         let wasi_ctx = &mut *wasi;
-        block(async {
+        block_on_runtime(async {
             let mut theirs = std::pin::pin!(wasi_p1::poll_oneoff(
                 wasi_ctx,
                 &mut gm,
