@@ -51,6 +51,8 @@ struct SocketSub {
     write: bool,
     /// The socket is edge-triggered: reporting it changes its state.
     edge: bool,
+    /// A listener: nothing to count for `nbytes`.
+    listening: bool,
     /// A TLS connection: the kernel events it waits on depend on its
     /// session, and what the kernel reports is taken in before the socket
     /// counts as ready (see [`poll_sockets`]).
@@ -142,7 +144,8 @@ fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32
                         }
                         let edge = s.readiness().is_edge();
                         let tls = s.is_tls_connection().then(|| s.clone());
-                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge, tls };
+                        let listening = s.is_listening();
+                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge, listening, tls };
                         if !s.readiness().watches(sub.direction()) {
                             plan.parked += 1;
                         } else if s.ready_now(sub.direction()) {
@@ -193,12 +196,16 @@ fn rw_flags(revents: libc::c_short, write: bool) -> u16 {
 /// `ioctl(FIONREAD)` makes, and a one-socket wait); otherwise it is 1 for a
 /// readable socket (at least a byte, or the end of the stream), as
 /// wasmtime-wasi reports streams it cannot measure, and 0 for one that is
-/// not readable.
+/// not readable. A listener is 0 either way, as `FIONREAD` on it used to
+/// answer through the failed count, without the call.
 fn read_nbytes(s: &SocketSub, revents: libc::c_short, exact: bool) -> u64 {
     if let Some(n) = s.tls.as_ref().and_then(|t| t.tls_buffered()) {
         return n as u64;
     }
-    if exact {
+    if s.listening {
+        // FIONREAD would fail (EINVAL): a listener holds connections, not bytes.
+        0
+    } else if exact {
         crate::sys::bytes_readable(s.fd).unwrap_or(0) as u64
     } else {
         u64::from(revents & libc::POLLIN != 0)

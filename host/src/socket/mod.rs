@@ -75,6 +75,9 @@ pub struct Socket {
     family_settled: Flag,
     /// The kernel filter of inbound peers is attached (it cannot be twice).
     filtered: Flag,
+    /// `listen` succeeded: the socket has no bytes to count (`FIONREAD`
+    /// would be `EINVAL`), only connections.
+    listening: Flag,
     /// The last `send_to` destination reported as granted, so that a
     /// datagram stream to one peer is one audit record, not one per datagram.
     last_send_to: Latest<Option<SocketAddr>>,
@@ -100,6 +103,7 @@ impl Socket {
             bound: Flag::new(false),
             family_settled: Flag::new(!ipv6),
             filtered: Flag::new(false),
+            listening: Flag::new(false),
             last_send_to: Latest::default(),
             readiness: Readiness::default(),
             tls_typed: false,
@@ -218,6 +222,11 @@ impl Socket {
     /// The guest number this socket's logs name.
     pub(crate) fn fd(&self) -> u32 {
         self.fd.get()
+    }
+
+    /// Whether `listen` succeeded on this socket.
+    pub fn is_listening(&self) -> bool {
+        self.listening.get()
     }
 
     /// `O_NONBLOCK`.

@@ -197,7 +197,9 @@ impl Socket {
         }
         self.attach_peer_filter()?;
         self.listen_tls(&self.local_addr()?)?;
-        Ok(self.os().listen(backlog.min(i32::MAX as u32) as i32)?)
+        self.os().listen(backlog.min(i32::MAX as u32) as i32)?;
+        self.listening.set(true);
+        Ok(())
     }
 
     /// Whether rules that make connections TLS may grant this socket: only
