@@ -251,7 +251,12 @@ impl TcpStream {
 /// `fd_write` (`flush` has nothing to do: there is no buffer in the guest).
 /// Shared by [`TcpStream`] and [`TlsStream`](crate::tls::TlsStream).
 macro_rules! stream_io {
+    // Both `T` and `&T`, as std's streams: several handles may read and write.
     ($t:ty) => {
+        $crate::net::tcp::stream_io!(@impl $t);
+        $crate::net::tcp::stream_io!(@impl &$t);
+    };
+    (@impl $t:ty) => {
         impl std::io::Read for $t {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 self.inner.read_impl(buf)
@@ -261,28 +266,7 @@ macro_rules! stream_io {
             }
         }
 
-        impl std::io::Read for &$t {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                self.inner.read_impl(buf)
-            }
-            fn read_vectored(&mut self, bufs: &mut [std::io::IoSliceMut<'_>]) -> std::io::Result<usize> {
-                self.inner.read_vectored_impl(bufs)
-            }
-        }
-
         impl std::io::Write for $t {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.inner.write_impl(buf)
-            }
-            fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
-                self.inner.write_vectored_impl(bufs)
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-
-        impl std::io::Write for &$t {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 self.inner.write_impl(buf)
             }
