@@ -97,6 +97,10 @@ pub struct RunState {
 pub fn engine() -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.wasm_threads(true).shared_memory(true);
+    // For profiling (bench/README.md): names the compiled wasm functions for `perf`.
+    if std::env::var_os("WASOCK_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     Engine::new(&config)
 }
 

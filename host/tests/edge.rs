@@ -77,3 +77,131 @@ fn edge_triggered_reports_a_direction_once_until_again() {
     assert_eq!(out.stdout.trim(), "go");
     peer.join().unwrap();
 }
+
+/// The guest of the short-transfer test: connects to the peer at `port`;
+/// the peer answers each two-byte prompt with the next bytes (see the test).
+fn short_transfer_guest(port: u16) -> String {
+    format!(
+        r#"
+  (func $poll2 (param $fd i32) (param $kind i32) (param $ns i64) (result i32)
+    (call $sub_fd (i32.const 2000) (i32.const 1) (local.get $kind) (local.get $fd))
+    (call $sub_clock (i32.const 2048) (i32.const 2) (local.get $ns))
+    (call $ok (call $poll_oneoff (i32.const 2000) (i32.const 3000) (i32.const 2) (i32.const 16)) (i32.const 90))
+    (call $ev_userdata (i32.const 3000)))
+  ;; Sleeps `ms` on a clock alone: no socket is polled, so none is reported.
+  (func $sleep (param $ms i64)
+    (call $sub_clock (i32.const 2048) (i32.const 2) (i64.mul (local.get $ms) (i64.const 1000000)))
+    (call $ok (call $poll_oneoff (i32.const 2048) (i32.const 3000) (i32.const 1) (i32.const 16)) (i32.const 92)))
+  (func $edge (param $fd i32) (param $on i32)
+    (call $ok (call $setopt (local.get $fd) (i32.const 5) (i32.const 1) (local.get $on)) (i32.const 91)))
+  (func $nonblocking (param $fd i32) (param $on i32)
+    (call $ok (call $fd_fdstat_set_flags (local.get $fd) (i32.mul (local.get $on) (i32.const 4))) (i32.const 93)))
+  ;; recv into 1200 with a 16-byte buffer: the errno; the length is in R.
+  (func $recv16 (param $fd i32) (result i32)
+    (call $recv (local.get $fd) (i32.const 1200) (i32.const 16) (i32.const 0) (i32.const 16)))
+  ;; Writes the 2-byte prompt at p, then waits long enough for the answer.
+  (func $prompt (param $fd i32) (param $p i32)
+    (call $write_all (local.get $fd) (local.get $p) (i32.const 2))
+    (call $sleep (i64.const 300)))
+  ;; fd_write of 4 MiB (128 iovecs over the zeroed 32 KiB at 32768): the errno; the length is in R.
+  (func $send_big (param $fd i32) (result i32)
+    (local $i i32)
+    (loop $fill
+      (i32.store (i32.add (i32.const 4096) (i32.shl (local.get $i) (i32.const 3))) (i32.const 32768))
+      (i32.store offset=4 (i32.add (i32.const 4096) (i32.shl (local.get $i) (i32.const 3))) (i32.const 32768))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const 128))))
+    (call $fd_write (local.get $fd) (i32.const 4096) (i32.const 128) (i32.const 16)))
+  (func $main (local $fd i32) (local $sent i32)
+    (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 1))
+    (local.set $fd (call $r))
+    (call $ok (call $setopt (local.get $fd) (i32.const 1) (i32.const 6) (i32.const 4096)) (i32.const 2))
+    (call $addr4 (i32.const 1100) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const {port}))
+    (call $ok (call $connect (local.get $fd) (i32.const 1100)) (i32.const 3))
+    (call $edge (local.get $fd) (i32.const 1))
+    (call $nonblocking (local.get $fd) (i32.const 1))
+
+    ;; Edge-triggered: a short read ("abc" into 16 bytes) spends reading, so
+    ;; the next recv answers again although "d" has arrived since; poll
+    ;; then asks the kernel and reports it, and the recv after that reads it.
+    (call $check (call $poll2 (local.get $fd) (i32.const 1) (i64.const 5000000000)) (i32.const 1) (i32.const 10))
+    (call $ok (call $recv16 (local.get $fd)) (i32.const 11))
+    (call $check (call $r) (i32.const 3) (i32.const 12))
+    (call $prompt (local.get $fd) (i32.const 1024))
+    (call $check (call $recv16 (local.get $fd)) (i32.const 6) (i32.const 13))
+    (call $check (call $poll2 (local.get $fd) (i32.const 1) (i64.const 5000000000)) (i32.const 1) (i32.const 14))
+    (call $ok (call $recv16 (local.get $fd)) (i32.const 15))
+    (call $check (call $r) (i32.const 1) (i32.const 16))
+    ;; That read was short too, but a blocking recv asks the kernel (and waits for "h").
+    (call $nonblocking (local.get $fd) (i32.const 0))
+    (call $write_all (local.get $fd) (i32.const 1026) (i32.const 2))
+    (call $ok (call $recv16 (local.get $fd)) (i32.const 17))
+    (call $check (call $r) (i32.const 1) (i32.const 18))
+    (call $print (i32.const 1200) (i32.const 1))
+    (call $nonblocking (local.get $fd) (i32.const 1))
+
+    ;; Level-triggered: every recv is the kernel's ("ef" short, then "g").
+    (call $edge (local.get $fd) (i32.const 0))
+    (call $prompt (local.get $fd) (i32.const 1028))
+    (call $ok (call $recv16 (local.get $fd)) (i32.const 20))
+    (call $check (call $r) (i32.const 2) (i32.const 21))
+    (call $prompt (local.get $fd) (i32.const 1030))
+    (call $ok (call $recv16 (local.get $fd)) (i32.const 22))
+    (call $check (call $r) (i32.const 1) (i32.const 23))
+
+    ;; Edge-triggered writes: 4 MiB into a 4 KiB send buffer is short (the
+    ;; peer reads nothing for 500 ms); once it has drained everything the
+    ;; next write still answers again, poll reports the socket writable, and
+    ;; the write after that is taken.
+    (call $edge (local.get $fd) (i32.const 1))
+    (call $ok (call $send_big (local.get $fd)) (i32.const 30))
+    (local.set $sent (call $r))
+    (call $assert (i32.lt_u (local.get $sent) (i32.const 4194304)) (i32.const 31))
+    (call $sleep (i64.const 1500))
+    (call $check (call $send_big (local.get $fd)) (i32.const 6) (i32.const 32))
+    (call $check (call $poll2 (local.get $fd) (i32.const 2) (i64.const 5000000000)) (i32.const 1) (i32.const 33))
+    (call $ok (call $send_big (local.get $fd)) (i32.const 34))
+    (local.set $sent (i32.add (local.get $sent) (call $r)))
+    ;; Level-triggered: after a short write, the next one is the kernel's.
+    (call $edge (local.get $fd) (i32.const 0))
+    (call $sleep (i64.const 1500))
+    (call $ok (call $send_big (local.get $fd)) (i32.const 35))
+    (local.set $sent (i32.add (local.get $sent) (call $r)))
+    (call $print (i32.const 1032) (i32.const 1))
+    (call $print_u32 (local.get $sent))
+    (call $ok (call $shutdown (local.get $fd) (i32.const 2)) (i32.const 36)))
+  (data (i32.const 1024) "gogbg2g3 ")
+"#
+    )
+}
+
+#[test]
+fn edge_triggered_short_transfer_spends_the_direction_until_poll() {
+    let (l, port) = listener("127.0.0.1");
+    let peer = std::thread::spawn(move || {
+        let mut s = accept(&l);
+        s.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut prompt = [0u8; 2];
+        s.write_all(b"abc").unwrap();
+        for (want, answer) in [(b"go", &b"d"[..]), (b"gb", b"h"), (b"g2", b"ef"), (b"g3", b"g")] {
+            s.read_exact(&mut prompt).unwrap();
+            assert_eq!(&prompt, want);
+            s.write_all(answer).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let mut got = 0u64;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            match s.read(&mut buf).unwrap() {
+                0 => return got,
+                n => got += n as u64,
+            }
+        }
+    });
+    let out = Guest::new(&short_transfer_guest(port)).flags(&["--allow-connect", &format!("127.0.0.1:{port}")]).run();
+    out.assert_success();
+    let received = peer.join().unwrap();
+    let (h, sent) = out.stdout.trim().split_once(' ').expect("the guest prints `h SENT`");
+    assert_eq!(h, "h");
+    assert_eq!(sent.parse::<u64>().unwrap(), received, "every byte written arrives");
+}

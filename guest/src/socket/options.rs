@@ -251,6 +251,10 @@ impl Socket {
         /// again until an operation in it answers `WouldBlock`. For async
         /// runtimes (mio, tokio) that subscribe every socket both ways on
         /// every poll; level-triggered (the default) is what `poll()` wants.
+        /// A short non-blocking read or write on a TCP socket ends readiness
+        /// too: the next call in that direction is `WouldBlock` without
+        /// asking the kernel, until `poll_oneoff` reports it again (tokio's
+        /// assumption on Linux; the spec's `wasock.edge_triggered`).
         ///
         /// ```no_run
         /// # let sock = wasock::Socket::new(wasock::Family::Inet4, wasock::SockType::Stream)?;

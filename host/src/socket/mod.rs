@@ -272,7 +272,13 @@ impl Socket {
             let got = self.tls_recv(iov, flags).map(|len| Received { len, from: None, truncated: false });
             return self.readiness.after(Direction::Read, got);
         }
-        self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from))
+        if !self.drains(Direction::Read, flags)? {
+            return self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from));
+        }
+        let asked = iov.total();
+        let got = self.recv_admitted(iov, flags, want_from);
+        let len = got.as_ref().map(|g| g.len).map_err(|e| *e);
+        self.readiness.after_transfer(Direction::Read, len, asked).and(got)
     }
 
     fn recv_admitted(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
@@ -302,7 +308,29 @@ impl Socket {
         if self.transport.session().is_some() {
             return self.readiness.after(Direction::Write, self.tls_send(iov));
         }
+        if to.is_none() && self.drains(Direction::Write, flags)? {
+            let asked = iov.total();
+            let sent = sys::send(self.wait_fd(), iov, flags, None).map_err(Errno::from);
+            return self.readiness.after_transfer(Direction::Write, sent, asked);
+        }
         self.readiness.after(Direction::Write, sys::send(self.wait_fd(), iov, flags, to).map_err(Errno::from))
+    }
+
+    /// Whether a `recv` or `send` with `flags` is a non-blocking transfer on
+    /// a plain TCP socket, the kind whose short result shows that the socket
+    /// is drained (or full), so that [`Readiness::after_transfer`] applies.
+    /// Such a transfer in a spent direction answers `again` here, without
+    /// the kernel; a blocking one forgets that the direction was spent.
+    fn drains(&self, dir: Direction, flags: i32) -> Result<bool, Errno> {
+        if self.kind != Kind::Stream || self.unix || flags & !libc::MSG_DONTWAIT != 0 {
+            return Ok(false);
+        }
+        let spent = self.readiness.take_spent(dir);
+        let nonblocking = self.nonblocking.get() || flags & libc::MSG_DONTWAIT != 0;
+        if spent && nonblocking {
+            return Err(Errno::AGAIN);
+        }
+        Ok(nonblocking)
     }
 
     /// Checks a destination the guest named: refused on a Unix socket before
