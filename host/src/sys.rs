@@ -334,9 +334,11 @@ pub fn bytes_readable(fd: RawFd) -> io::Result<usize> {
 
 /// `ppoll` on `fds`; `None` waits forever. Retries on EINTR with the time left.
 pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> io::Result<usize> {
-    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    // The clock is read only for a real wait (an event loop's zero timeout
+    // needs none): a wait interrupted by a signal goes on for what is left.
+    let started = timeout.filter(|t| !t.is_zero()).map(|_| std::time::Instant::now());
+    let mut left = timeout;
     loop {
-        let left = deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()));
         let ts = left.map(|l| libc::timespec {
             tv_sec: l.as_secs().min(i64::MAX as u64) as libc::time_t,
             tv_nsec: l.subsec_nanos() as libc::c_long,
@@ -350,6 +352,9 @@ pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> io::Result<u
         let e = io::Error::last_os_error();
         if e.kind() != io::ErrorKind::Interrupted {
             return Err(e);
+        }
+        if let (Some(t), Some(s)) = (timeout, started) {
+            left = Some(t.saturating_sub(s.elapsed()));
         }
     }
 }

@@ -122,7 +122,8 @@ struct Plan {
 fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32) -> Result<Plan, Errno> {
     let start = mem.check_array(subs, n, SUB_SIZE)?.start;
     let now = Instant::now();
-    let mut plan = Plan::default();
+    // Usually every subscription names a socket (an event loop's poll).
+    let mut plan = Plan { sockets: Vec::with_capacity((n as usize).min(4096)), ..Plan::default() };
     for i in 0..n as usize {
         let rec: [u8; SUB_SIZE] = mem.array((start + i * SUB_SIZE) as i32)?;
         let (userdata, sub) = decode_subscription(&rec)?;
@@ -233,15 +234,13 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Rea
     let exact = subs.iter().filter(|s| !s.write).count() == 1;
     let mut fds: Vec<libc::pollfd> =
         subs.iter().map(|s| libc::pollfd { fd: s.fd, events: s.events(), revents: 0 }).collect();
-    if crate::sys::poll(&mut fds, timeout)? == 0 {
+    let reported = crate::sys::poll(&mut fds, timeout)?;
+    if reported == 0 {
         return Ok(Vec::new());
     }
-    Ok(subs
-        .iter()
-        .zip(&fds)
-        .enumerate()
-        .filter(|(_, (s, p))| kernel_ready(s, p.revents))
-        .map(|(i, (s, p))| {
+    let mut ready = Vec::with_capacity(reported);
+    ready.extend(subs.iter().zip(&fds).enumerate().filter(|(_, (s, p))| kernel_ready(s, p.revents)).map(
+        |(i, (s, p))| {
             let nval = p.revents & libc::POLLNVAL != 0;
             let mut flags = if nval { 0 } else { rw_flags(p.revents, s.write) };
             if s.tls.is_some() {
@@ -256,8 +255,9 @@ fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Rea
                 flags,
             };
             Ready { event, socket: Some(i) }
-        })
-        .collect())
+        },
+    ));
+    Ok(ready)
 }
 
 fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Ready> {
@@ -466,9 +466,8 @@ fn poll_in(
     };
     // An edge-triggered socket is not watched again in a direction
     // reported now until an operation there answers `again`.
-    let edge: Vec<&SocketSub> =
-        ready.iter().filter_map(|r| r.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge).collect();
-    if !edge.is_empty() {
+    let mut edge = ready.iter().filter_map(|r| r.socket).map(|i| &plan.sockets[i]).filter(|s| s.edge).peekable();
+    if edge.peek().is_some() {
         let table = ctx.table();
         for sub in edge {
             if let Ok(s) = table.socket(sub.guest_fd) {

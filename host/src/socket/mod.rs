@@ -284,11 +284,15 @@ impl Socket {
     fn recv_admitted(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
         let datagram = self.kind == Kind::Datagram;
         let filter = datagram && self.pool.filters_peers();
+        if !filter {
+            // Nothing is dropped, so there is no deadline to keep (and no clock to read).
+            return Ok(sys::recv(self.wait_fd(), iov, flags, want_from, datagram)?);
+        }
         let mut deadline = Deadline::start();
         loop {
-            let got = sys::recv(self.wait_fd(), iov, flags, want_from || filter, datagram)?;
+            let got = sys::recv(self.wait_fd(), iov, flags, true, datagram)?;
             match got.from {
-                Some(from) if filter && !self.admits(Operation::Receive, &from) => {
+                Some(from) if !self.admits(Operation::Receive, &from) => {
                     if flags & libc::MSG_PEEK != 0 {
                         // Consume the peeked datagram so the next one can be seen.
                         sys::recv(self.wait_fd(), &mut IoVecs::new(), 0, false, true)?;
