@@ -8,11 +8,8 @@ mod common;
 use common::*;
 use std::io::{Read, Write};
 
-/// The guest: connects to the peer at `port`, then checks each step; the
-/// peer sends "abc" at once, and "d" after reading "go".
-fn guest(port: u16) -> String {
-    format!(
-        r#"
+/// Helpers both guests use (check ids 90-99).
+const HELPERS: &str = r#"
   ;; Polls fd for `kind` (1 read, 2 write) with a `ns` clock; returns the
   ;; userdata of the first event (1 the fd, 2 the clock).
   (func $poll2 (param $fd i32) (param $kind i32) (param $ns i64) (result i32)
@@ -22,6 +19,14 @@ fn guest(port: u16) -> String {
     (call $ev_userdata (i32.const 3000)))
   (func $edge (param $fd i32) (param $on i32)
     (call $ok (call $setopt (local.get $fd) (i32.const 5) (i32.const 1) (local.get $on)) (i32.const 91)))
+"#;
+
+/// The guest: connects to the peer at `port`, then checks each step; the
+/// peer sends "abc" at once, and "d" after reading "go".
+fn guest(port: u16) -> String {
+    HELPERS.to_string()
+        + &format!(
+            r#"
   (func $main (local $fd i32)
     (call $ok (call $open (i32.const 3) (i32.const 1) (i32.const 6) (i32.const 16)) (i32.const 1))
     (local.set $fd (call $r))
@@ -57,7 +62,7 @@ fn guest(port: u16) -> String {
     (call $print (i32.const 1024) (i32.const 2)) (call $nl))
   (data (i32.const 1024) "go")
 "#
-    )
+        )
 }
 
 #[test]
@@ -78,31 +83,45 @@ fn edge_triggered_reports_a_direction_once_until_again() {
     peer.join().unwrap();
 }
 
-/// The guest of the short-transfer test: connects to the peer at `port`;
-/// the peer answers each two-byte prompt with the next bytes (see the test).
+/// The guest of the short-transfer test: connects to the peer at `port`,
+/// which answers each two-byte prompt with the next bytes and, after the
+/// prompts, drains what it is sent and answers "k" each time it has.
+///
+/// Whether data has arrived is learnt by peeking (a recv with flags goes to
+/// the kernel and spends nothing), never by polling the socket, since a
+/// poll that reports it would end the spending under test.
 fn short_transfer_guest(port: u16) -> String {
-    format!(
-        r#"
-  (func $poll2 (param $fd i32) (param $kind i32) (param $ns i64) (result i32)
-    (call $sub_fd (i32.const 2000) (i32.const 1) (local.get $kind) (local.get $fd))
-    (call $sub_clock (i32.const 2048) (i32.const 2) (local.get $ns))
-    (call $ok (call $poll_oneoff (i32.const 2000) (i32.const 3000) (i32.const 2) (i32.const 16)) (i32.const 90))
-    (call $ev_userdata (i32.const 3000)))
-  ;; Sleeps `ms` on a clock alone: no socket is polled, so none is reported.
+    HELPERS.to_string()
+        + &format!(
+            r#"
+  ;; Sleeps `ms` on a clock alone.
   (func $sleep (param $ms i64)
     (call $sub_clock (i32.const 2048) (i32.const 2) (i64.mul (local.get $ms) (i64.const 1000000)))
     (call $ok (call $poll_oneoff (i32.const 2048) (i32.const 3000) (i32.const 1) (i32.const 16)) (i32.const 92)))
-  (func $edge (param $fd i32) (param $on i32)
-    (call $ok (call $setopt (local.get $fd) (i32.const 5) (i32.const 1) (local.get $on)) (i32.const 91)))
   (func $nonblocking (param $fd i32) (param $on i32)
     (call $ok (call $fd_fdstat_set_flags (local.get $fd) (i32.mul (local.get $on) (i32.const 4))) (i32.const 93)))
-  ;; recv into 1200 with a 16-byte buffer: the errno; the length is in R.
-  (func $recv16 (param $fd i32) (result i32)
-    (call $recv (local.get $fd) (i32.const 1200) (i32.const 16) (i32.const 0) (i32.const 16)))
-  ;; Writes the 2-byte prompt at p, then waits long enough for the answer.
+  ;; recv into 1200 with a 16-byte buffer and `flags`: the errno; the length is in R.
+  (func $recv16 (param $fd i32) (param $flags i32) (result i32)
+    (call $recv (local.get $fd) (i32.const 1200) (i32.const 16) (local.get $flags) (i32.const 16)))
+  ;; Waits (at most 10 s) until data is queued, peeking every 10 ms.
+  (func $await_data (param $fd i32)
+    (local $tries i32)
+    (loop $wait
+      (if (i32.eqz (call $recv16 (local.get $fd) (i32.const 1)))
+        (then (return)))
+      (call $sleep (i64.const 10))
+      (local.set $tries (i32.add (local.get $tries) (i32.const 1)))
+      (br_if $wait (i32.lt_u (local.get $tries) (i32.const 1000))))
+    (call $proc_exit (i32.const 94)))
+  ;; Writes the 2-byte prompt at p and waits for the answer to arrive.
   (func $prompt (param $fd i32) (param $p i32)
     (call $write_all (local.get $fd) (local.get $p) (i32.const 2))
-    (call $sleep (i64.const 300)))
+    (call $await_data (local.get $fd)))
+  ;; Waits for the peer's "k" (it has drained what was sent) and reads it.
+  (func $await_k (param $fd i32)
+    (call $await_data (local.get $fd))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 95))
+    (call $check (i32.load8_u (i32.const 1200)) (i32.const 107) (i32.const 96)))
   ;; fd_write of 4 MiB (128 iovecs over the zeroed 32 KiB at 32768): the errno; the length is in R.
   (func $send_big (param $fd i32) (result i32)
     (local $i i32)
@@ -122,20 +141,20 @@ fn short_transfer_guest(port: u16) -> String {
     (call $nonblocking (local.get $fd) (i32.const 1))
 
     ;; Edge-triggered: a short read ("abc" into 16 bytes) spends reading, so
-    ;; the next recv answers again although "d" has arrived since; poll
-    ;; then asks the kernel and reports it, and the recv after that reads it.
+    ;; the next recv answers again although "d" is queued; poll then asks
+    ;; the kernel and reports it, and the recv after that reads it.
     (call $check (call $poll2 (local.get $fd) (i32.const 1) (i64.const 5000000000)) (i32.const 1) (i32.const 10))
-    (call $ok (call $recv16 (local.get $fd)) (i32.const 11))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 11))
     (call $check (call $r) (i32.const 3) (i32.const 12))
     (call $prompt (local.get $fd) (i32.const 1024))
-    (call $check (call $recv16 (local.get $fd)) (i32.const 6) (i32.const 13))
+    (call $check (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 6) (i32.const 13))
     (call $check (call $poll2 (local.get $fd) (i32.const 1) (i64.const 5000000000)) (i32.const 1) (i32.const 14))
-    (call $ok (call $recv16 (local.get $fd)) (i32.const 15))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 15))
     (call $check (call $r) (i32.const 1) (i32.const 16))
     ;; That read was short too, but a blocking recv asks the kernel (and waits for "h").
     (call $nonblocking (local.get $fd) (i32.const 0))
     (call $write_all (local.get $fd) (i32.const 1026) (i32.const 2))
-    (call $ok (call $recv16 (local.get $fd)) (i32.const 17))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 17))
     (call $check (call $r) (i32.const 1) (i32.const 18))
     (call $print (i32.const 1200) (i32.const 1))
     (call $nonblocking (local.get $fd) (i32.const 1))
@@ -143,41 +162,43 @@ fn short_transfer_guest(port: u16) -> String {
     ;; Level-triggered: every recv is the kernel's ("ef" short, then "g").
     (call $edge (local.get $fd) (i32.const 0))
     (call $prompt (local.get $fd) (i32.const 1028))
-    (call $ok (call $recv16 (local.get $fd)) (i32.const 20))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 20))
     (call $check (call $r) (i32.const 2) (i32.const 21))
     (call $prompt (local.get $fd) (i32.const 1030))
-    (call $ok (call $recv16 (local.get $fd)) (i32.const 22))
+    (call $ok (call $recv16 (local.get $fd) (i32.const 0)) (i32.const 22))
     (call $check (call $r) (i32.const 1) (i32.const 23))
 
-    ;; Edge-triggered writes: 4 MiB into a 4 KiB send buffer is short (the
-    ;; peer reads nothing for 500 ms); once it has drained everything the
-    ;; next write still answers again, poll reports the socket writable, and
-    ;; the write after that is taken.
+    ;; Edge-triggered writes: 4 MiB into a 4 KiB send buffer, towards a peer
+    ;; with a 4 KiB receive buffer that waits before it reads, is short. Once
+    ;; the peer has drained everything, the next write still answers again,
+    ;; poll reports the socket writable, and the write after that is taken.
     (call $edge (local.get $fd) (i32.const 1))
     (call $ok (call $send_big (local.get $fd)) (i32.const 30))
     (local.set $sent (call $r))
     (call $assert (i32.lt_u (local.get $sent) (i32.const 4194304)) (i32.const 31))
-    (call $sleep (i64.const 1500))
+    (call $await_k (local.get $fd))
     (call $check (call $send_big (local.get $fd)) (i32.const 6) (i32.const 32))
     (call $check (call $poll2 (local.get $fd) (i32.const 2) (i64.const 5000000000)) (i32.const 1) (i32.const 33))
     (call $ok (call $send_big (local.get $fd)) (i32.const 34))
     (local.set $sent (i32.add (local.get $sent) (call $r)))
     ;; Level-triggered: after a short write, the next one is the kernel's.
     (call $edge (local.get $fd) (i32.const 0))
-    (call $sleep (i64.const 1500))
-    (call $ok (call $send_big (local.get $fd)) (i32.const 35))
+    (call $await_k (local.get $fd))
+    (call $ok (call $send_big (local.get $fd)) (i32.const 36))
     (local.set $sent (i32.add (local.get $sent) (call $r)))
     (call $print (i32.const 1032) (i32.const 1))
     (call $print_u32 (local.get $sent))
-    (call $ok (call $shutdown (local.get $fd) (i32.const 2)) (i32.const 36)))
+    (call $ok (call $shutdown (local.get $fd) (i32.const 2)) (i32.const 37)))
   (data (i32.const 1024) "gogbg2g3 ")
 "#
-    )
+        )
 }
 
 #[test]
 fn edge_triggered_short_transfer_spends_the_direction_until_poll() {
     let (l, port) = listener("127.0.0.1");
+    // Inherited by the accepted socket: the guest's first 4 MiB cannot all fit.
+    socket2::SockRef::from(&l).set_recv_buffer_size(4096).unwrap();
     let peer = std::thread::spawn(move || {
         let mut s = accept(&l);
         s.set_read_timeout(Some(TIMEOUT)).unwrap();
@@ -188,9 +209,27 @@ fn edge_triggered_short_transfer_spends_the_direction_until_poll() {
             assert_eq!(&prompt, want);
             s.write_all(answer).unwrap();
         }
-        std::thread::sleep(std::time::Duration::from_millis(500));
+        // Twice: take what the guest sends until it has been quiet for
+        // 200 ms (it waits for the answer), then answer "k". The first time
+        // only after a pause, while the guest fills its buffers.
+        std::thread::sleep(std::time::Duration::from_millis(300));
         let mut got = 0u64;
         let mut buf = vec![0u8; 1 << 16];
+        for _ in 0..2 {
+            s.set_read_timeout(Some(std::time::Duration::from_millis(200))).unwrap();
+            loop {
+                match s.read(&mut buf) {
+                    Ok(0) => panic!("the guest closed before its last write"),
+                    Ok(n) => got += n as u64,
+                    Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                        break
+                    }
+                    Err(e) => panic!("peer read: {e}"),
+                }
+            }
+            s.write_all(b"k").unwrap();
+        }
+        s.set_read_timeout(Some(TIMEOUT)).unwrap();
         loop {
             match s.read(&mut buf).unwrap() {
                 0 => return got,

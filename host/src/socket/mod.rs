@@ -272,7 +272,7 @@ impl Socket {
             let got = self.tls_recv(iov, flags).map(|len| Received { len, from: None, truncated: false });
             return self.readiness.after(Direction::Read, got);
         }
-        if !self.drains(Direction::Read, flags)? {
+        if !self.nonblocking_stream(Direction::Read, flags)? {
             return self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from));
         }
         let asked = iov.total();
@@ -312,7 +312,7 @@ impl Socket {
         if self.transport.session().is_some() {
             return self.readiness.after(Direction::Write, self.tls_send(iov));
         }
-        if to.is_none() && self.drains(Direction::Write, flags)? {
+        if to.is_none() && self.nonblocking_stream(Direction::Write, flags)? {
             let asked = iov.total();
             let sent = sys::send(self.wait_fd(), iov, flags, None).map_err(Errno::from);
             return self.readiness.after_transfer(Direction::Write, sent, asked);
@@ -325,7 +325,7 @@ impl Socket {
     /// is drained (or full), so that [`Readiness::after_transfer`] applies.
     /// Such a transfer in a spent direction answers `again` here, without
     /// the kernel; a blocking one forgets that the direction was spent.
-    fn drains(&self, dir: Direction, flags: i32) -> Result<bool, Errno> {
+    fn nonblocking_stream(&self, dir: Direction, flags: i32) -> Result<bool, Errno> {
         if self.kind != Kind::Stream || self.unix || flags & !libc::MSG_DONTWAIT != 0 {
             return Ok(false);
         }
