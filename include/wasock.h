@@ -30,7 +30,10 @@ extern "C" {
  * WASOCK_EDGE_TRIGGERED (0 or 1): poll_oneoff readiness for the socket
  * becomes edge-triggered (EPOLLET), for event loops that keep every socket
  * subscribed both ways; a direction reported ready is not reported again
- * until a call in it fails with EAGAIN. poll() and select() want the default. */
+ * until a call in it fails with EAGAIN. A short non-blocking TCP read or
+ * write (fewer bytes than asked) ends readiness too: the next call in that
+ * direction fails with EAGAIN without asking the kernel, as an epoll loop
+ * that trusts short reads expects. poll() and select() want the default. */
 #define SOL_WASOCK 0x5741534b
 #define WASOCK_EDGE_TRIGGERED 1
 
