@@ -326,11 +326,12 @@ impl Socket {
     /// Such a transfer in a spent direction answers `again` here, without
     /// the kernel; a blocking one forgets that the direction was spent.
     fn nonblocking_stream(&self, dir: Direction, flags: i32) -> Result<bool, Errno> {
-        if self.kind != Kind::Stream || self.unix || flags & !libc::MSG_DONTWAIT != 0 {
+        // Flags (peek, waitall) change what a short result means.
+        if self.kind != Kind::Stream || self.unix || flags != 0 {
             return Ok(false);
         }
         let spent = self.readiness.take_spent(dir);
-        let nonblocking = self.nonblocking.get() || flags & libc::MSG_DONTWAIT != 0;
+        let nonblocking = self.nonblocking.get();
         if spent && nonblocking {
             return Err(Errno::AGAIN);
         }
