@@ -146,7 +146,8 @@ pub(super) fn read(
     offset: Option<i64>,
     ret: i32,
 ) -> Result<(), Errno> {
-    super::io_args(mem, iovs, count, ret)?;
+    // `io_args`'s checks, in its order, without building the iovecs twice.
+    super::out_slot(mem, ret, 4)?;
     let mut iov = crate::abi::guest_iovecs(mem, iovs, count)?;
     let n = match offset {
         None => file.read(&mut iov)?,
