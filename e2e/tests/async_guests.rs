@@ -134,6 +134,35 @@ fn idle_cpu(extra: &[&str]) -> Duration {
     used
 }
 
+/// A guest without threads runs in a host process of one thread, after it
+/// has written to stdout (wasmtime-wasi's first call would start its
+/// runtime's two workers) and served connections (nothing was logged, so
+/// no log writer either): a second thread would make every system call on
+/// a socket dearer (host/src/local_runtime.rs).
+#[test]
+fn a_guest_without_threads_keeps_the_host_single_threaded() {
+    const CLIENTS: usize = 3;
+    let (mut g, addr) = tokio_echo(CLIENTS);
+    let clients: Vec<TcpStream> = (0..CLIENTS)
+        .map(|i| {
+            let s = TcpStream::connect(addr).unwrap();
+            assert_eq!(g.expect_line("accepted "), s.local_addr().unwrap().to_string(), "client {i}");
+            s
+        })
+        .collect();
+    for mut s in &clients {
+        s.write_all(b"ping").unwrap();
+        let mut back = [0u8; 4];
+        s.read_exact(&mut back).unwrap();
+        assert_eq!(&back, b"ping");
+    }
+    let threads = g.thread_names();
+    drop(clients);
+    let f = g.wait();
+    f.assert_success();
+    assert_eq!(threads, ["wasock"], "the host's threads while serving:\n{f}");
+}
+
 /// An idle tokio server with open connections sleeps in `poll_oneoff`
 /// instead of spinning. A functional bound, not a benchmark: a spinning
 /// guest (level-triggered readiness, every socket writable) burns the whole

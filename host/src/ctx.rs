@@ -221,10 +221,7 @@ impl WasockCtxBuilder {
         for pool in &self.pools {
             PeerFilter::for_pool(pool).map_err(|e| wasmtime::Error::msg(e.to_string()))?;
         }
-        // wasmtime-wasi builds its tokio runtime on first use and panics if it
-        // cannot (no fd left for its epoll): build it now, before the guest can
-        // use up the fds.
-        wasmtime_wasi::runtime::in_tokio(async {});
+        crate::local_runtime::prepare();
         let max_sockets = self.max_sockets.unwrap_or_else(crate::Limits::default_sockets);
         let mut table = FdTable::with_socket_limit(max_sockets);
         // wasmtime-wasi numbers stdio 0-2 and the preopens after them, in

@@ -34,6 +34,7 @@ pub mod ctx;
 mod file;
 pub mod filter;
 mod linker;
+mod local_runtime;
 mod ops;
 mod p1;
 pub mod pool;

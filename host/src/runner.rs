@@ -5,6 +5,7 @@
 use crate::audit::{escape, escape_lines, AuditFile, StderrLog};
 use crate::cache::{self, ModuleCache};
 use crate::ctx::WasockCtx;
+use crate::local_runtime::LocalRuntime;
 use crate::pool::Pool;
 use crate::threads::{self, ThreadExit, Threads, DEFAULT_MAX_THREADS};
 use std::path::{Path, PathBuf};
@@ -271,9 +272,16 @@ pub fn compile(module: &Path, out: &Path) -> wasmtime::Result<()> {
 /// Compiles and runs the module to its end.
 pub fn run(cfg: &RunConfig) -> wasmtime::Result<Exit> {
     let observers = Observers::open(cfg)?;
-    let wasock = context(cfg, &observers)?;
     let engine = engine()?;
     let module = load_module(&engine, cfg).with_context(|| format!("cannot load {}", cfg.module.display()))?;
+    // A guest without threads keeps the process single-threaded (see
+    // `local_runtime`); entered before the context is built, which makes
+    // sure the runtime exists.
+    let _own_runtime = match threads::uses_threads(&module) {
+        false => Some(LocalRuntime::enter().context("cannot start the host's tokio runtime")?),
+        true => None,
+    };
+    let wasock = context(cfg, &observers)?;
     let mut linker = linker(&engine)?;
     let limits = StoreLimitsBuilder::new().memory_size(cfg.limits.memory).build();
     let mut store = Store::new(&engine, RunState { wasock, limits, threads: None });

@@ -144,20 +144,17 @@ pub(crate) fn delegated<T>(
 /// blocking region and yield once before polling, on every call (together
 /// about 1 µs of a 12 µs stat-open-read-close of a small file, measured in
 /// bench/findings.md). A call that does wait (stdin, a sleep) is finished
-/// by `in_tokio`, which polls it again with a real waker.
+/// by the runtime (`crate::local_runtime`), which polls it again with a
+/// real waker.
 pub(crate) fn block<F: std::future::Future>(f: F) -> F::Output {
-    use wasmtime_wasi::runtime::{in_tokio, poll_noop, with_ambient_tokio_runtime};
-    let mut f = std::pin::pin!(f);
-    match with_ambient_tokio_runtime(|| poll_noop(f.as_mut())) {
-        Some(out) => out,
-        None => in_tokio(f),
-    }
+    crate::local_runtime::block(f)
 }
 
-/// Runs a future to completion on wasmtime-wasi's tokio runtime, as its
-/// own synchronous wrappers do: for `poll_oneoff`, whose future waits.
+/// Runs a future to completion on the thread's tokio runtime (its own, or
+/// wasmtime-wasi's), as wasmtime-wasi's own synchronous wrappers do: for
+/// `poll_oneoff`, whose future waits.
 pub(crate) fn block_on_runtime<F: std::future::Future>(f: F) -> F::Output {
-    wasmtime_wasi::runtime::in_tokio(f)
+    crate::local_runtime::block_on(f)
 }
 
 /// Sets the hostcall fuel of a context the router drives by hand.

@@ -14,7 +14,7 @@
 //!   echo server that records each session, a client, a server that is not
 //!   TLS) for the host-side TLS suites.
 //! - [`os`]: what the suites read of the operating system (a process's open
-//!   fds, CPU time, fd limit) and the socket options std lacks.
+//!   fds, threads, CPU time, fd limit) and the socket options std lacks.
 //!
 //! What is particular to one side stays there: the WAT modules and their
 //! prelude in `host/tests/common`, the lookup of built guest modules in
@@ -28,6 +28,6 @@ pub mod peers;
 pub mod run;
 pub mod tls;
 
-pub use os::{cpu_time, fd_limit, open_fds, reliability, set_backlog, set_linger_zero};
+pub use os::{cpu_time, fd_limit, open_fds, reliability, set_backlog, set_linger_zero, thread_names};
 pub use peers::*;
 pub use run::{host_binary, Finished, Run, Running, DEFAULT_TIMEOUT};

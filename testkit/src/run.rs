@@ -170,6 +170,11 @@ impl Running {
         self.child.id()
     }
 
+    /// The process's threads now (see [`crate::thread_names`]).
+    pub fn thread_names(&self) -> Vec<String> {
+        crate::thread_names(self.pid())
+    }
+
     /// The process's CPU time so far (see [`crate::cpu_time`]).
     pub fn cpu_time(&self) -> Duration {
         crate::cpu_time(self.pid())

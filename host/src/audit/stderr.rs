@@ -83,9 +83,9 @@ impl StderrLog {
 
     /// A log to any output (tests use a pipe).
     pub fn to(out: Box<dyn Write + Send>) -> std::io::Result<StderrLog> {
-        let writer = LineWriter::spawn("wasock-log", out, |n| {
+        let writer = LineWriter::new("wasock-log", out, |n| {
             format!("wasock: {n} log lines dropped (stderr is not being read)\n")
-        })?;
+        });
         Ok(StderrLog { writer, throttle: Mutex::new(Throttle::default()) })
     }
 

@@ -1,11 +1,15 @@
 //! A writer thread behind a bounded queue: the guest's thread only ever
 //! tries to enqueue a line, so a blocked stderr pipe or a slow disk stalls
 //! the writer, never the guest.
+//!
+//! The thread starts with the first line. Most runs log nothing, and a
+//! second thread in the process would cost the guest on every system call
+//! on a socket (see `crate::local_runtime`).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -21,34 +25,76 @@ enum Msg {
     Close(SyncSender<()>),
 }
 
+/// The output, shared with the thread only so that it survives a failed
+/// start (the thread takes it when it runs).
+type Output = Arc<Mutex<Option<Box<dyn Write + Send>>>>;
+
+enum State {
+    /// No line yet, so no thread.
+    Idle,
+    Running {
+        tx: SyncSender<Msg>,
+        thread: JoinHandle<()>,
+    },
+    Closed,
+}
+
 /// Lines to one output, written in order by a thread of their own.
 pub struct LineWriter {
-    tx: Mutex<Option<SyncSender<Msg>>>,
+    name: String,
+    out: Output,
+    state: Mutex<State>,
     dropped: AtomicU64,
     /// Formats the line reporting `n` lines lost to a full queue.
     dropped_line: fn(u64) -> String,
-    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl LineWriter {
-    /// Starts the writer thread for `out`; `dropped_line` formats the line
-    /// reporting `n` lines lost to a full queue.
-    pub fn spawn(name: &str, out: Box<dyn Write + Send>, dropped_line: fn(u64) -> String) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel(QUEUE);
-        let thread = std::thread::Builder::new().name(name.into()).spawn(move || run(rx, out))?;
-        Ok(LineWriter {
-            tx: Mutex::new(Some(tx)),
+    /// A writer to `out` whose thread, named `name`, starts with the first
+    /// line; `dropped_line` formats the line reporting `n` lines lost to a
+    /// full queue (or to a thread that could not start).
+    pub fn new(name: &str, out: Box<dyn Write + Send>, dropped_line: fn(u64) -> String) -> Self {
+        LineWriter {
+            name: name.into(),
+            out: Arc::new(Mutex::new(Some(out))),
+            state: Mutex::new(State::Idle),
             dropped: AtomicU64::new(0),
             dropped_line,
-            thread: Mutex::new(Some(thread)),
-        })
+        }
+    }
+
+    /// The queue's sender, starting the thread if it has not started. `None`
+    /// once closed, or if the thread cannot start (then the next line tries again).
+    fn sender(&self, state: &mut State) -> Option<SyncSender<Msg>> {
+        if let State::Idle = state {
+            let (tx, rx) = mpsc::sync_channel(QUEUE);
+            let out = self.out.clone();
+            let started = std::thread::Builder::new().name(self.name.clone()).spawn(move || {
+                if let Some(out) = out.lock().ok().and_then(|mut o| o.take()) {
+                    run(rx, out);
+                }
+            });
+            *state = match started {
+                Ok(thread) => State::Running { tx, thread },
+                Err(_) => return None,
+            };
+        }
+        match state {
+            State::Running { tx, .. } => Some(tx.clone()),
+            State::Idle | State::Closed => None,
+        }
     }
 
     /// Queues `line` (which ends in a newline) without ever blocking; when
     /// the queue is full the line is counted as dropped.
     pub fn push(&self, line: String) {
-        let Ok(guard) = self.tx.lock() else { return };
-        let Some(tx) = guard.as_ref() else { return };
+        let Ok(mut state) = self.state.lock() else { return };
+        let Some(tx) = self.sender(&mut state) else {
+            if !matches!(*state, State::Closed) {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            return;
+        };
         let lost = self.dropped.load(Ordering::Relaxed);
         if lost > 0 && tx.try_send(Msg::Line((self.dropped_line)(lost))).is_ok() {
             self.dropped.fetch_sub(lost, Ordering::Relaxed);
@@ -61,10 +107,23 @@ impl LineWriter {
         }
     }
 
-    /// Flushes and stops the writer, waiting at most [`DRAIN_WAIT`].
+    /// Flushes and stops the writer, waiting at most [`DRAIN_WAIT`]. A
+    /// writer that never wrote a line has no thread to stop, unless lines
+    /// were lost to a thread that could not start: then it tries once more,
+    /// to say so.
     pub fn close(&self) {
-        let Some(tx) = self.tx.lock().ok().and_then(|mut t| t.take()) else { return };
+        let Ok(mut state) = self.state.lock() else { return };
         let lost = self.dropped.swap(0, Ordering::Relaxed);
+        let tx = match *state {
+            State::Idle if lost == 0 => None,
+            _ => self.sender(&mut state),
+        };
+        let thread = match std::mem::replace(&mut *state, State::Closed) {
+            State::Running { thread, .. } => Some(thread),
+            State::Idle | State::Closed => None,
+        };
+        drop(state);
+        let (Some(tx), Some(thread)) = (tx, thread) else { return };
         if lost > 0 {
             let _ = tx.try_send(Msg::Line((self.dropped_line)(lost)));
         }
@@ -75,9 +134,7 @@ impl LineWriter {
         }
         drop(tx);
         if done_rx.recv_timeout(DRAIN_WAIT).is_ok() {
-            if let Some(t) = self.thread.lock().ok().and_then(|mut t| t.take()) {
-                let _ = t.join();
-            }
+            let _ = thread.join();
         }
     }
 }
