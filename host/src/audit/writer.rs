@@ -156,3 +156,49 @@ fn run(rx: Receiver<Msg>, mut out: Box<dyn Write + Send>) {
         let _ = out.flush();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output the test can read back.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn started(w: &LineWriter) -> bool {
+        matches!(*w.state.lock().unwrap(), State::Running { .. })
+    }
+
+    #[test]
+    fn the_thread_starts_with_the_first_line_and_writes_in_order() {
+        let out = Shared::default();
+        let w = LineWriter::new("test-writer", Box::new(out.clone()), |n| format!("{n} dropped\n"));
+        assert!(!started(&w), "no line, no thread");
+        w.push("one\n".into());
+        assert!(started(&w));
+        w.push("two\n".into());
+        w.close();
+        assert_eq!(String::from_utf8(out.0.lock().unwrap().clone()).unwrap(), "one\ntwo\n");
+        w.push("late\n".into());
+        assert!(!out.0.lock().unwrap().ends_with(b"late\n"), "nothing is written after close");
+    }
+
+    #[test]
+    fn a_writer_closed_without_lines_never_starts() {
+        let out = Shared::default();
+        let w = LineWriter::new("test-writer", Box::new(out.clone()), |n| format!("{n} dropped\n"));
+        w.close();
+        assert!(matches!(*w.state.lock().unwrap(), State::Closed));
+        assert!(out.0.lock().unwrap().is_empty());
+    }
+}
