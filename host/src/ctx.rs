@@ -59,6 +59,8 @@ pub struct WasockCtx {
     /// The guest's exported memory, found on the first host call and kept,
     /// so that calls do not search the exports by name each time.
     pub(crate) memory: Option<GuestMem>,
+    /// The epoll set of this thread's event-loop waits (`p1::poll`).
+    pub(crate) edge_set: crate::p1::LazyEdgeSet,
 }
 
 impl WasockCtx {
@@ -76,7 +78,7 @@ impl WasockCtx {
     /// A context for a new thread of the same guest: the same fd table and
     /// wasmtime-wasi context (shared from now on), its own memory lookup.
     pub fn for_new_thread(&mut self) -> WasockCtx {
-        WasockCtx { process: self.process.share(), memory: None }
+        WasockCtx { process: self.process.share(), memory: None, edge_set: Default::default() }
     }
 
     /// Closes every socket the guest holds, without lingering, now: for a
@@ -238,7 +240,7 @@ impl WasockCtxBuilder {
             table.insert(Entry::Pool(Arc::new(pool)));
         }
         let process = Process::new(self.wasi.build_p1(), table, Arc::new(Hooks::new(self.hooks)));
-        Ok(WasockCtx { process, memory: None })
+        Ok(WasockCtx { process, memory: None, edge_set: Default::default() })
     }
 }
 

@@ -6,8 +6,11 @@
 //! generated preview-1 function, argument for argument. Calls without fds
 //! pass straight through.
 
+mod edge_set;
 mod files;
 mod poll;
+
+pub(crate) use edge_set::LazyEdgeSet;
 
 use crate::abi::stat::{self, Served, ROFLAGS_TRUNCATED};
 use crate::abi::{accept_nonblocking, recv_flags, send_flags, Errno, Mem, ShutdownHow, FDFLAGS_NONBLOCK};

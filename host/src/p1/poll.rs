@@ -16,6 +16,7 @@
 //! left in the kernel for the next `recv`, `send` or `SO_ERROR`. The bits
 //! are documented in the notes of `include/wasi_ephemeral_sock.spec`.
 
+use super::edge_set::EdgeSet;
 use crate::abi::poll::{
     decode_subscription, monotonic_timeout, with_fd, Event, Subscription, EVENTRWFLAGS_ERROR, EVENTRWFLAGS_HANGUP,
     EVENTRWFLAGS_NOT_READY, EVENTRWFLAGS_READ_CLOSED, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE,
@@ -24,12 +25,13 @@ use crate::abi::poll::{
 use crate::abi::{Errno, Mem};
 use crate::call::with_memory;
 use crate::ctx::{CtxView, WasockCtx};
-use crate::socket::Direction;
+use crate::socket::{Direction, Socket};
 use crate::table::{Entry, FdTable, SocketRef};
 use crate::wasi_p1::{self, block_on_runtime, Fail};
 use std::collections::HashMap;
 use std::future::Future;
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::io::unix::AsyncFd;
@@ -47,6 +49,8 @@ struct SocketSub {
     userdata: u64,
     /// The guest's number, to tell an edge-triggered socket it was reported.
     guest_fd: i32,
+    /// The socket's address: who it is, for the epoll set (never dereferenced).
+    socket: usize,
     fd: RawFd,
     write: bool,
     /// The socket is edge-triggered: reporting it changes its state.
@@ -146,7 +150,9 @@ fn read_plan(mem: &Mem<'_>, table: &FdTable, keep_alive: bool, subs: i32, n: u32
                         let edge = s.readiness().is_edge();
                         let tls = s.is_tls_connection().then(|| s.clone());
                         let listening = s.is_listening();
-                        let sub = SocketSub { userdata, guest_fd: fd, fd: s.wait_fd(), write, edge, listening, tls };
+                        let socket = Arc::as_ptr(s) as usize;
+                        let sub =
+                            SocketSub { userdata, guest_fd: fd, socket, fd: s.wait_fd(), write, edge, listening, tls };
                         if !s.readiness().watches(sub.direction()) {
                             plan.parked += 1;
                         } else if s.ready_now(sub.direction()) {
@@ -231,10 +237,18 @@ fn kernel_ready(s: &SocketSub, revents: libc::c_short) -> bool {
 
 /// Polls the sockets once, waiting at most `timeout` (`None`: forever).
 fn poll_sockets(subs: &[SocketSub], timeout: Option<Duration>) -> Result<Vec<Ready>, Errno> {
+    poll_sockets_by(subs, |fds| crate::sys::poll(fds, timeout))
+}
+
+/// [`poll_sockets`] with `wait` in `ppoll`'s place.
+fn poll_sockets_by(
+    subs: &[SocketSub],
+    wait: impl FnOnce(&mut [libc::pollfd]) -> std::io::Result<usize>,
+) -> Result<Vec<Ready>, Errno> {
     let exact = subs.iter().filter(|s| !s.write).count() == 1;
     let mut fds: Vec<libc::pollfd> =
         subs.iter().map(|s| libc::pollfd { fd: s.fd, events: s.events(), revents: 0 }).collect();
-    let reported = crate::sys::poll(&mut fds, timeout)?;
+    let reported = wait(&mut fds)?;
     if reported == 0 {
         return Ok(Vec::new());
     }
@@ -271,12 +285,28 @@ fn expired_clocks(clocks: &[(u64, Instant)]) -> Vec<Ready> {
         .collect()
 }
 
-/// Sockets and relative clocks only: one `ppoll`.
-fn wait_native(plan: &Plan) -> Result<Vec<Ready>, Errno> {
+/// Sockets and relative clocks only: one `ppoll`, or a wait on the
+/// context's epoll set when `set` is given (see [`use_edge_set`]).
+fn wait_native(plan: &Plan, mut set: Option<(&mut EdgeSet<Socket>, &FdTable)>) -> Result<Vec<Ready>, Errno> {
+    let ids: Vec<usize> = match set {
+        Some(_) => plan.sockets.iter().map(|s| s.socket).collect(),
+        None => Vec::new(),
+    };
     loop {
         let deadline = plan.clocks.iter().map(|c| c.1).min();
         let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        let events = poll_sockets(&plan.sockets, timeout)?;
+        let events = match set.as_mut() {
+            None => poll_sockets(&plan.sockets, timeout)?,
+            Some((set, table)) => poll_sockets_by(&plan.sockets, |fds| {
+                let socket = |i: usize| match table.get(plan.sockets[i].guest_fd) {
+                    Ok(Entry::Socket(s)) => Some(Arc::downgrade(s)),
+                    _ => None,
+                };
+                // The set keeps ppoll's contract; should it fail (no memory
+                // for a registration), ppoll serves this wait.
+                set.poll(fds, &ids, socket, timeout).or_else(|_| crate::sys::poll(fds, timeout))
+            })?,
+        };
         if !events.is_empty() {
             return Ok(events);
         }
@@ -297,6 +327,15 @@ impl AsRawFd for Borrowed {
     fn as_raw_fd(&self) -> RawFd {
         self.0
     }
+}
+
+/// Whether a wait goes to the context's epoll set (`edge_set.rs`): the
+/// guest has no threads (one thread owns the set, and no socket closes
+/// while it waits), and every socket named is an edge-triggered plain
+/// socket, whose event loop names the same sockets call after call. A C
+/// `poll()` (level-triggered), TLS sockets and mixed sets keep `ppoll`.
+fn use_edge_set(plan: &Plan, keep_alive: bool) -> bool {
+    !keep_alive && !plan.sockets.is_empty() && plan.sockets.iter().all(|s| s.edge && s.tls.is_none())
 }
 
 /// Waits until any socket may be ready, without consuming anything.
@@ -460,7 +499,16 @@ fn poll_in(
         ready.extend(others.into_iter().filter(|r| !r.socket.is_some_and(|i| already.contains(&i))));
         ready
     } else if plan.delegated.is_empty() {
-        wait_native(&plan)?
+        match use_edge_set(&plan, keep_alive) {
+            // Without threads the table is not locked: holding it while
+            // waiting stops nobody.
+            true => {
+                let WasockCtx { process, edge_set, .. } = ctx;
+                let table = process.table();
+                wait_native(&plan, edge_set.get().map(|s| (s, &*table)))?
+            }
+            false => wait_native(&plan, None)?,
+        }
     } else {
         wait_mixed(ctx, fuel, &plan)?
     };
