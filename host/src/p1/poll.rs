@@ -2,7 +2,9 @@
 //!
 //! When a call names only sockets and relative clocks (what `poll()`,
 //! `select()` and `sleep` produce), the host makes one `ppoll` on the
-//! sockets with the earliest clock as its timeout. When it also names fds
+//! sockets with the earliest clock as its timeout (an event loop's
+//! edge-triggered sockets wait in an epoll set instead, with `ppoll`'s
+//! contract: `edge_set.rs`). When it also names fds
 //! that wasmtime-wasi serves (stdin, files) or absolute clocks, those go to
 //! wasmtime-wasi's own `poll_oneoff` on a scratch copy of the subscriptions,
 //! and the sockets wait in the same tokio runtime; whichever is ready first
