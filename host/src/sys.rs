@@ -3,13 +3,13 @@
 //! socket2 covers creation and options; these are the calls where the host
 //! hands the kernel pointers straight into guest memory (no copy through a
 //! host buffer), or needs flags socket2 does not pass: `MSG_NOSIGNAL` on
-//! every send, `accept4` with the guest's flags in one call, `ppoll` with
-//! nanosecond timeouts.
+//! every send, `accept4` with the guest's flags in one call, `ppoll` and
+//! epoll with nanosecond timeouts.
 
 use std::io;
 use std::mem::{size_of, MaybeUninit};
 use std::net::SocketAddr;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 /// Most guests pass one or two iovecs; more than this go to the heap.
@@ -339,10 +339,7 @@ pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> io::Result<u
     let started = timeout.filter(|t| !t.is_zero()).map(|_| std::time::Instant::now());
     let mut left = timeout;
     loop {
-        let ts = left.map(|l| libc::timespec {
-            tv_sec: l.as_secs().min(i64::MAX as u64) as libc::time_t,
-            tv_nsec: l.subsec_nanos() as libc::c_long,
-        });
+        let ts = left.map(timespec);
         let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
         // SAFETY: fds is a valid slice of pollfd; tsp is null or points to `ts`.
         let r = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, std::ptr::null()) };
@@ -377,4 +374,50 @@ pub fn raise_fd_limit() -> usize {
         }
     }
     usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX)
+}
+
+/// A wait's timeout as the kernel takes it.
+fn timespec(d: Duration) -> libc::timespec {
+    libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    }
+}
+
+/// A new epoll instance (close-on-exec).
+pub fn epoll_create() -> io::Result<OwnedFd> {
+    // SAFETY: a plain system call; the result is checked.
+    let ep = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+    if ep < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `ep` is a new fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(ep) })
+}
+
+/// `epoll_ctl(ep, op, fd)` with `events`; the event's data is the fd.
+pub fn epoll_ctl(ep: &OwnedFd, op: libc::c_int, fd: RawFd, events: u32) -> io::Result<()> {
+    let mut ev = libc::epoll_event { events, u64: fd as u64 };
+    // SAFETY: `ev` is a valid event for the duration of the call.
+    if unsafe { libc::epoll_ctl(ep.as_raw_fd(), op, fd, &mut ev) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// `epoll_pwait2` into `out`; `None` waits forever. A wait interrupted by
+/// a signal reports nothing (the caller waits again for what is left).
+pub fn epoll_wait(ep: &OwnedFd, out: &mut [libc::epoll_event], timeout: Option<Duration>) -> io::Result<usize> {
+    let ts = timeout.map(timespec);
+    let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    let max = out.len().min(libc::c_int::MAX as usize) as libc::c_int;
+    // SAFETY: `out` holds at least `max` events; `tsp` is null or points to `ts`.
+    let r = unsafe { libc::epoll_pwait2(ep.as_raw_fd(), out.as_mut_ptr(), max, tsp, std::ptr::null()) };
+    if r >= 0 {
+        return Ok(r as usize);
+    }
+    match io::Error::last_os_error() {
+        e if e.kind() == io::ErrorKind::Interrupted => Ok(0),
+        e => Err(e),
+    }
 }

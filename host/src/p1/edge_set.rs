@@ -22,7 +22,8 @@
 //! `poll()`, whose fd sets change from call to call, keeps `ppoll`.
 
 use crate::socket::Socket;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use crate::sys;
+use std::os::fd::{OwnedFd, RawFd};
 use std::sync::Weak;
 use std::time::Duration;
 
@@ -66,14 +67,7 @@ pub(crate) struct EdgeSet<S> {
 
 impl<S> EdgeSet<S> {
     pub(crate) fn new() -> std::io::Result<EdgeSet<S>> {
-        // SAFETY: a plain system call; the result is checked.
-        let ep = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-        if ep < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: `ep` is a new fd that nothing else owns.
-        let ep = unsafe { OwnedFd::from_raw_fd(ep) };
-        Ok(EdgeSet { ep, regs: Vec::new(), held: Vec::new(), call: 0, out: Vec::new() })
+        Ok(EdgeSet { ep: sys::epoll_create()?, regs: Vec::new(), held: Vec::new(), call: 0, out: Vec::new() })
     }
 
     /// `ppoll(fds, timeout)`, where `fds[i]` waits on the socket at address
@@ -159,13 +153,13 @@ impl<S> EdgeSet<S> {
             };
             if r.call == self.call {
                 match r.events {
-                    None => match ctl(&self.ep, libc::EPOLL_CTL_ADD, fd, r.want) {
+                    None => match sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_ADD, fd, r.want) {
                         Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
-                            ctl(&self.ep, libc::EPOLL_CTL_MOD, fd, r.want)?
+                            sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_MOD, fd, r.want)?
                         }
                         done => done?,
                     },
-                    Some(e) if e != r.want => ctl(&self.ep, libc::EPOLL_CTL_MOD, fd, r.want)?,
+                    Some(e) if e != r.want => sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_MOD, fd, r.want)?,
                     Some(_) => {}
                 }
                 r.events = Some(r.want);
@@ -177,7 +171,7 @@ impl<S> EdgeSet<S> {
             // since closed is out of the kernel's set already (and its fd
             // may be another file's now): only a live one is taken out.
             if r.events.is_some() && r.socket.strong_count() > 0 {
-                let _ = ctl(&self.ep, libc::EPOLL_CTL_DEL, fd, 0);
+                let _ = sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_DEL, fd, 0);
             }
             self.regs[fd as usize] = None;
             self.held.swap_remove(k);
@@ -185,44 +179,11 @@ impl<S> EdgeSet<S> {
         Ok(())
     }
 
-    /// Waits for events (`None`: forever); a wait interrupted by a signal
-    /// reports nothing, and the caller's loop waits again for what is left.
+    /// Waits for events (`None`: forever); see [`sys::epoll_wait`].
     fn wait(&mut self, timeout: Option<Duration>) -> std::io::Result<usize> {
         self.out.resize(self.held.len().max(1), libc::epoll_event { events: 0, u64: 0 });
-        let ts = timeout.map(|l| libc::timespec {
-            tv_sec: l.as_secs().min(i64::MAX as u64) as libc::time_t,
-            tv_nsec: l.subsec_nanos() as libc::c_long,
-        });
-        let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        // SAFETY: `out` holds `out.len()` events; `tsp` is null or points to `ts`.
-        let r = unsafe {
-            libc::epoll_pwait2(
-                self.ep.as_raw_fd(),
-                self.out.as_mut_ptr(),
-                self.out.len() as libc::c_int,
-                tsp,
-                std::ptr::null(),
-            )
-        };
-        if r >= 0 {
-            return Ok(r as usize);
-        }
-        let e = std::io::Error::last_os_error();
-        match e.kind() {
-            std::io::ErrorKind::Interrupted => Ok(0),
-            _ => Err(e),
-        }
+        sys::epoll_wait(&self.ep, &mut self.out, timeout)
     }
-}
-
-/// One `epoll_ctl` on `ep`; the event's data is the fd.
-fn ctl(ep: &OwnedFd, op: libc::c_int, fd: RawFd, events: u32) -> std::io::Result<()> {
-    let mut ev = libc::epoll_event { events, u64: fd as u64 };
-    // SAFETY: a plain system call on our epoll fd; the result is checked.
-    if unsafe { libc::epoll_ctl(ep.as_raw_fd(), op, fd, &mut ev) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 /// `poll` event bits as epoll's (the ones a socket subscription uses).
