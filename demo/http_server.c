@@ -45,10 +45,18 @@ int main(int argc, char **argv) {
         socklen_t len = sizeof peer;
         int c = accept(srv, (struct sockaddr *)&peer, &len);
         if (c < 0) die("accept");
+        /* Read the whole request head (to its blank line) before answering:
+           closing with request bytes unread would reset the connection. */
         char req[2048];
-        ssize_t n = read(c, req, sizeof req - 1);
-        if (n < 0) die("read");
-        req[n] = 0;
+        size_t have = 0;
+        req[0] = 0;
+        while (have < sizeof req - 1 && !strstr(req, "\r\n\r\n")) {
+            ssize_t n = read(c, req + have, sizeof req - 1 - have);
+            if (n < 0) die("read");
+            if (n == 0) break;
+            have += (size_t)n;
+            req[have] = 0;
+        }
         char *eol = strstr(req, "\r\n");
         if (eol) *eol = 0;
         char ip[INET_ADDRSTRLEN];

@@ -7,7 +7,11 @@ use wasock::net::TcpStream;
 
 fn get(target: &str) -> std::io::Result<String> {
     let mut stream = TcpStream::connect(target)?;
-    write!(stream, "GET / HTTP/1.0\r\nHost: {target}\r\n\r\n")?;
+    // One write: `write!` straight to the stream would send each formatted
+    // piece as its own segment, and a server that answers on the first one
+    // and closes would make the next a broken pipe.
+    let request = format!("GET / HTTP/1.0\r\nHost: {target}\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     Ok(response)
