@@ -1,5 +1,6 @@
-//! tokio on wasock (feature `tokio`): [`TcpListener::bind`], [`connect`],
-//! and [`IntoTokio`] to hand `wasock::net` sockets to tokio.
+//! tokio on wasock (feature `tokio`): [`TcpListener::bind`],
+//! [`TcpStream::connect`], and [`IntoTokio`] to hand `wasock::net` sockets
+//! to tokio.
 //!
 //! tokio on `wasm32-wasip1` cannot open sockets (`tokio::net::TcpStream::connect`
 //! and `TcpListener::bind` do not exist there), its `accept` reports every
@@ -8,7 +9,10 @@
 //! sockets through wasock's address pools and hands them to tokio with
 //! `from_std`, non-blocking and with edge-triggered readiness (without it a
 //! tokio guest spins a CPU; see [`Socket::set_edge_triggered`](crate::Socket::set_edge_triggered)).
-//! Reach addresses and options with [`SockRef`]. Accept with
+//! The streams are [`TcpStream`]s: tokio's stream, reading and writing by
+//! the rule tokio keeps on Linux (a short transfer ends readiness), which
+//! saves a host call per message. Reach addresses and options with
+//! [`SockRef`] or [`TcpStream`]'s own getters. Accept with
 //! [`TcpListener`] for the real peer address; tokio's own listener over a
 //! wasock listener works too (the host gives accepted sockets the
 //! listener's edge-triggered mode) but reports every peer as `0.0.0.0:0`.
@@ -63,8 +67,8 @@
 //! handshake without blocking the runtime, and [`IntoTokio`] hands a
 //! [`TlsListener`](crate::tls::TlsListener) to tokio as a [`TcpListener`]
 //! whose accepted streams are TLS. Either way the result is a
-//! `tokio::net::TcpStream` over the TLS socket's fd: its reads and writes
-//! move plaintext, and the TLS getters are reached with [`SockRef`]
+//! [`TcpStream`] over the TLS socket's fd: its reads and writes move
+//! plaintext, and the TLS getters are reached with [`SockRef`]
 //! (`SockRef::from(&stream).tls_peer_identity()`).
 
 use std::io;
@@ -81,6 +85,10 @@ use crate::socket::Socket;
 use crate::sockref::SockRef;
 use crate::tls::{self, ServerName, TlsListener as WasockTlsListener, TlsStream};
 
+mod stream;
+
+pub use stream::{ReadHalf, TcpStream, WriteHalf};
+
 /// Connects to `addr` without blocking the runtime: names resolve through
 /// the default pool, each address is tried in turn with a non-blocking
 /// connect, awaiting writability, then the socket's pending error.
@@ -92,17 +100,17 @@ use crate::tls::{self, ServerName, TlsListener as WasockTlsListener, TlsStream};
 /// let stream = wasock::tokio::connect("127.0.0.1:8080").await?;
 /// # Ok(()) }
 /// ```
-pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<tnet::TcpStream> {
+pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
     connect_through(addr, None).await
 }
 
 /// [`connect`] through `pool`: names resolve through it and the socket is
 /// opened from it.
-pub async fn connect_in<A: ToSocketAddrs>(pool: &Pool, addr: A) -> io::Result<tnet::TcpStream> {
+pub async fn connect_in<A: ToSocketAddrs>(pool: &Pool, addr: A) -> io::Result<TcpStream> {
     connect_through(addr, Some(pool)).await
 }
 
-async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::Result<tnet::TcpStream> {
+async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::Result<TcpStream> {
     let (pool, addrs) = runtime::resolve(addr, pool)?;
     let mut last = None;
     for a in addrs {
@@ -114,11 +122,11 @@ async fn connect_through<A: ToSocketAddrs>(addr: A, pool: Option<&Pool>) -> io::
     Err(last.unwrap_or_else(wnet::no_addresses))
 }
 
-async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStream> {
+async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<TcpStream> {
     let stream = tnet::TcpStream::from_std(runtime::start_connect(pool, addr)?)?;
     stream.writable().await?;
     runtime::finish_connect(&SockRef::from(&stream), addr)?;
-    Ok(stream)
+    Ok(TcpStream::from_tokio(stream))
 }
 
 /// Connects over TLS to the server `name` on `port` (through the default
@@ -137,12 +145,12 @@ async fn connect_one(pool: &Pool, addr: &SocketAddr) -> io::Result<tnet::TcpStre
 /// let id = wasock::SockRef::from(&stream).tls_peer_identity()?;
 /// # Ok(()) }
 /// ```
-pub async fn connect_tls(name: &str, port: u16) -> io::Result<tnet::TcpStream> {
+pub async fn connect_tls(name: &str, port: u16) -> io::Result<TcpStream> {
     connect_tls_in(&Pool::default()?, name, port).await
 }
 
 /// [`connect_tls`] with a socket from `pool`.
-pub async fn connect_tls_in(pool: &Pool, name: &str, port: u16) -> io::Result<tnet::TcpStream> {
+pub async fn connect_tls_in(pool: &Pool, name: &str, port: u16) -> io::Result<TcpStream> {
     // Connected at once or in progress, the stream is awaited the same way.
     let stream = stream_into_tokio(TlsStream::connect_nonblocking_in(pool, name, port)?.into_stream().into())?;
     let target = ServerName::new(name, port);
@@ -156,8 +164,8 @@ pub async fn connect_tls_in(pool: &Pool, name: &str, port: u16) -> io::Result<tn
     Ok(stream)
 }
 
-/// A TCP listener whose [`accept`](TcpListener::accept) gives tokio
-/// streams and the real peer address.
+/// A TCP listener whose [`accept`](TcpListener::accept) gives
+/// [`TcpStream`]s and the real peer address.
 ///
 /// tokio's own `TcpListener` offers no readiness API to accept by other
 /// means than std's, so the listener is registered with tokio's reactor as
@@ -190,11 +198,10 @@ impl TcpListener {
     /// Waits for a connection and returns it as a tokio stream (non-blocking,
     /// edge-triggered) with the peer's address. The host checks the peer
     /// against the pool's accept rules, as for a blocking accept.
-    pub async fn accept(&self) -> io::Result<(tnet::TcpStream, SocketAddr)> {
+    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let listener = SockRef::from(&self.registration);
         let (sock, peer) = self.registration.async_io(Interest::READABLE, || listener.accept()).await?;
-        runtime::hand_over(&sock)?;
-        Ok((tnet::TcpStream::from_std(runtime::into_std_stream(sock))?, peer))
+        Ok((stream_into_tokio(sock)?, peer))
     }
 
     /// The local address (std's `local_addr` is unsupported on wasip1).
@@ -216,7 +223,7 @@ impl AsFd for TcpListener {
 /// use wasock::tokio::IntoTokio;
 /// # async fn f() -> std::io::Result<()> {
 /// let blocking = wasock::net::TcpStream::connect("127.0.0.1:8080")?;
-/// let stream: tokio::net::TcpStream = blocking.into_tokio()?;
+/// let stream: wasock::tokio::TcpStream = blocking.into_tokio()?;
 /// # Ok(()) }
 /// ```
 pub trait IntoTokio {
@@ -228,9 +235,9 @@ pub trait IntoTokio {
 }
 
 impl IntoTokio for wnet::TcpStream {
-    type Tokio = tnet::TcpStream;
+    type Tokio = TcpStream;
 
-    fn into_tokio(self) -> io::Result<tnet::TcpStream> {
+    fn into_tokio(self) -> io::Result<TcpStream> {
         stream_into_tokio(self.into())
     }
 }
@@ -244,9 +251,9 @@ impl IntoTokio for wnet::TcpListener {
 }
 
 impl IntoTokio for TlsStream {
-    type Tokio = tnet::TcpStream;
+    type Tokio = TcpStream;
 
-    fn into_tokio(self) -> io::Result<tnet::TcpStream> {
+    fn into_tokio(self) -> io::Result<TcpStream> {
         stream_into_tokio(self.into())
     }
 }
@@ -261,9 +268,9 @@ impl IntoTokio for WasockTlsListener {
     }
 }
 
-fn stream_into_tokio(sock: Socket) -> io::Result<tnet::TcpStream> {
+fn stream_into_tokio(sock: Socket) -> io::Result<TcpStream> {
     runtime::hand_over(&sock)?;
-    tnet::TcpStream::from_std(runtime::into_std_stream(sock))
+    Ok(TcpStream::from_tokio(tnet::TcpStream::from_std(runtime::into_std_stream(sock))?))
 }
 
 fn listener_into_tokio(sock: Socket) -> io::Result<TcpListener> {

@@ -88,7 +88,7 @@ pub fn is_precompiled(bytes: &[u8]) -> bool {
 
 /// The compiled form of `wasm` for `engine`, as `wasock compile` writes it.
 pub fn compile_to_file(engine: &Engine, wasm: &[u8], out: &Path) -> wasmtime::Result<()> {
-    let module = Module::new(engine, wasm)?;
+    let module = crate::compile::compile(engine, wasm)?;
     let bytes = Container::encode(&key(engine, wasm), &module.serialize()?);
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))
 }
@@ -141,7 +141,7 @@ impl ModuleCache {
                 return Ok(module);
             }
         }
-        let module = Module::new(engine, wasm)?;
+        let module = crate::compile::compile(engine, wasm)?;
         if let Ok(payload) = module.serialize() {
             self.store(&path, &Container::encode(&key, &payload));
         }

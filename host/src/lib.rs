@@ -30,6 +30,7 @@ pub mod audit;
 pub mod cache;
 mod call;
 pub mod cli;
+mod compile;
 pub mod ctx;
 mod file;
 pub mod filter;

@@ -259,7 +259,7 @@ fn load_module(engine: &Engine, cfg: &RunConfig) -> wasmtime::Result<Module> {
     }
     match &cfg.cache_dir {
         Some(dir) => ModuleCache::new(dir.clone()).load(engine, &bytes),
-        None => Module::new(engine, &bytes),
+        None => crate::compile::compile(engine, &bytes),
     }
 }
 

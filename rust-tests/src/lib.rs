@@ -126,10 +126,10 @@ impl Listener {
     }
 
     /// The next connection; tokio's own accept reports the peer as `0.0.0.0:0` on wasip1.
-    pub async fn accept(&self) -> io::Result<(tokio::net::TcpStream, SocketAddr)> {
+    pub async fn accept(&self) -> io::Result<(wasock::tokio::TcpStream, SocketAddr)> {
         match self {
             Listener::Wasock(l) => l.accept().await,
-            Listener::Tokio(l) => l.accept().await,
+            Listener::Tokio(l) => l.accept().await.map(|(s, peer)| (wasock::tokio::TcpStream::from_tokio(s), peer)),
         }
     }
 }

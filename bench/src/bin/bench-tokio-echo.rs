@@ -3,8 +3,9 @@
 //! A tokio echo server on the current_thread runtime, one task per
 //! connection, on 127.0.0.1:PORT. Natively it listens with tokio's
 //! `TcpListener`; on wasm32-wasip1 with `wasock::tokio::TcpListener` (tokio
-//! cannot bind there), which hands tokio edge-triggered sockets. The rest is
-//! the same source. Prints `LISTENING port=PORT` once it listens, serves
+//! cannot bind there), which hands tokio edge-triggered sockets as
+//! `wasock::tokio::TcpStream` (tokio's stream, reading by tokio's Linux
+//! rule). The rest is the same source. Prints `LISTENING port=PORT` once it listens, serves
 //! until killed or until [`LIFETIME`] passes.
 
 use std::net::SocketAddr;
@@ -12,12 +13,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 #[cfg(not(target_os = "wasi"))]
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 #[cfg(target_os = "wasi")]
-use wasock::tokio::TcpListener;
+use wasock::tokio::{TcpListener, TcpStream};
 
 /// The server exits on its own after this long (the driver stops it sooner).
 const LIFETIME: Duration = Duration::from_secs(600);

@@ -269,8 +269,9 @@ impl Socket {
     /// the wait for an admitted one keeps to the socket's `SO_RCVTIMEO`.
     pub fn recv(&self, iov: &mut IoVecs, flags: i32, want_from: bool) -> Result<Received, Errno> {
         if self.transport.session().is_some() {
-            let got = self.tls_recv(iov, flags).map(|len| Received { len, from: None, truncated: false });
-            return self.readiness.after(Direction::Read, got);
+            let asked = iov.total();
+            let len = self.readiness.after_tls_transfer(Direction::Read, self.tls_recv(iov, flags), asked)?;
+            return Ok(Received { len, from: None, truncated: false });
         }
         if !self.nonblocking_stream(Direction::Read, flags)? {
             return self.readiness.after(Direction::Read, self.recv_admitted(iov, flags, want_from));
@@ -310,7 +311,8 @@ impl Socket {
             self.check_destination(to)?;
         }
         if self.transport.session().is_some() {
-            return self.readiness.after(Direction::Write, self.tls_send(iov));
+            let asked = iov.total();
+            return self.readiness.after_tls_transfer(Direction::Write, self.tls_send(iov), asked);
         }
         if to.is_none() && self.nonblocking_stream(Direction::Write, flags)? {
             let asked = iov.total();

@@ -94,10 +94,25 @@ impl Readiness {
     /// bytes: in edge mode, one that moved fewer (but some) re-arms the
     /// direction and marks it spent. The result is passed on unchanged.
     pub fn after_transfer(&self, dir: Direction, r: Result<usize, Errno>, asked: usize) -> Result<usize, Errno> {
+        self.after_short(dir, r, asked, true)
+    }
+
+    /// [`after_transfer`](Readiness::after_transfer) for a TLS connection:
+    /// a short transfer re-arms the direction but does not spend it. Its
+    /// session may hold more than the kernel shows, so the next call is
+    /// always the session's; re-arming keeps the rule a runtime relies on
+    /// (after a short transfer, wait for the next report) from stalling it.
+    pub fn after_tls_transfer(&self, dir: Direction, r: Result<usize, Errno>, asked: usize) -> Result<usize, Errno> {
+        self.after_short(dir, r, asked, false)
+    }
+
+    fn after_short(&self, dir: Direction, r: Result<usize, Errno>, asked: usize, spend: bool) -> Result<usize, Errno> {
         match r {
             Ok(n) if n > 0 && n < asked && self.edge.load(Relaxed) => {
                 self.armed.fetch_or(dir as u8, Relaxed);
-                self.spent.fetch_or(dir as u8, Relaxed);
+                if spend {
+                    self.spent.fetch_or(dir as u8, Relaxed);
+                }
             }
             _ => {}
         }
@@ -166,5 +181,19 @@ mod tests {
         assert!(!r.take_spent(Direction::Write), "setting the mode forgets it");
         assert_eq!(r.after_transfer(Direction::Write, Err(Errno::AGAIN), 2), Err(Errno::AGAIN));
         assert!(r.watches(Direction::Write) && !r.take_spent(Direction::Write));
+    }
+
+    #[test]
+    fn a_short_tls_transfer_rearms_without_spending() {
+        let r = Readiness::default();
+        r.set_edge(true);
+        for dir in [Direction::Read, Direction::Write] {
+            r.reported(dir);
+            assert_eq!(r.after_tls_transfer(dir, Ok(16), 16), Ok(16));
+            assert!(!r.watches(dir), "a full transfer proves nothing");
+            assert_eq!(r.after_tls_transfer(dir, Ok(3), 16), Ok(3));
+            assert!(r.watches(dir), "watched again after a short one");
+            assert!(!r.take_spent(dir), "the session answers the next call");
+        }
     }
 }

@@ -15,8 +15,8 @@ use std::io::ErrorKind;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::task::JoinSet;
+use wasock::tokio::TcpStream;
 use wasock::SocketExt;
 use wasock_rust_tests::{addr_arg, arg, ensure, say, Listener, Res};
 
