@@ -209,10 +209,15 @@ fn mio_guest_connects_and_serves() {
 }
 
 /// A tokio client: `localhost` resolved through the pool (its `::1` is not
-/// granted, so the connect goes on to 127.0.0.1), 1 MiB echoed with reads
-/// and writes in one task, and a `timeout` firing beside an idle socket.
+/// granted, so the connect goes on to 127.0.0.1), 8 MiB echoed through the
+/// stream's split halves in one task, and a `timeout` firing beside an idle
+/// socket.
 #[test]
 fn tokio_client_resolves_echoes_and_times_out() {
+    // More than loopback's socket buffers hold (4 MiB at most), so that a
+    // write is short: `wasock::tokio::TcpStream` then waits for the host's
+    // next report, which the short write re-armed (a stall would hang here).
+    const ECHOED: usize = 8 << 20;
     let echo = native_tcp_echo("127.0.0.1:0");
     let silent = native_silent_server();
     let f = Guest::new("rust-tests", "tokio_client")
@@ -221,10 +226,10 @@ fn tokio_client_resolves_echoes_and_times_out() {
         .allow("--allow-resolve", "localhost")
         .arg(echo.port())
         .arg(silent)
-        .arg(1 << 20)
+        .arg(ECHOED)
         .run();
     f.assert_success();
-    assert!(f.stdout_has(&format!("echoed {} bytes", 1 << 20)), "{f}");
+    assert!(f.stdout_has(&format!("echoed {ECHOED} bytes")), "{f}");
     // The names std's own trait cannot resolve on wasip1, through wasock::net::Pooled.
     let resolved = f.stdout.lines().find(|l| l.starts_with("std trait resolved ")).unwrap_or_default();
     assert!(resolved.contains(&format!("127.0.0.1:{}", echo.port())), "{f}");

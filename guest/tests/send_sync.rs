@@ -43,6 +43,10 @@ fn net_types_are_send_and_sync() {
 #[test]
 fn tokio_types_and_futures_are_send() {
     send_sync::<wasock::tokio::TcpListener>();
+    send_sync::<wasock::tokio::TcpStream>();
+    send_sync::<wasock::tokio::ReadHalf<'static>>();
+    send_sync::<wasock::tokio::WriteHalf<'static>>();
+    send_future(&wasock::tokio::TcpStream::connect("127.0.0.1:1"));
     // Built, never polled: only their types are checked.
     send_future(&wasock::tokio::connect("127.0.0.1:1"));
     send_future(&wasock::tokio::TcpListener::bind("127.0.0.1:0"));
