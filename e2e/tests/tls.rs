@@ -215,6 +215,9 @@ fn a_tls_rule_grants_no_plain_tcp() {
     held("a_tls_rule_grants_no_plain_tcp");
 }
 
+/// Through `wasock::tokio::TcpStream`, which waits for the host's next
+/// report after a short read: the reply is one, so the end of the stream
+/// is seen only because a short TLS read re-arms the read direction.
 #[test]
 fn tokio_tls_client_is_verified() {
     let pki = Pki::generate();

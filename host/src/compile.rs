@@ -13,7 +13,8 @@ use std::thread::JoinHandle;
 use wasmtime::{Engine, Module};
 
 /// `Module::new`, in parallel on threads that are gone when it returns.
-/// Should no thread start, the module is compiled on this one.
+/// Should the pool not start (no thread to be had), wasmtime compiles it
+/// as it would without this, on rayon's global pool.
 pub fn compile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Module> {
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
     let pool = rayon_core::ThreadPoolBuilder::new()

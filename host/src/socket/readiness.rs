@@ -23,7 +23,10 @@
 //! call in it answers `again` without asking the kernel. `poll_oneoff` asks
 //! the kernel when it next watches the direction, so nothing that arrived in
 //! between is missed; it is reported then, and the call after that is the
-//! kernel's.
+//! kernel's. A TLS connection's short transfer re-arms its direction too,
+//! but does not spend it (its session may hold more than the kernel shows),
+//! so a guest may take any short transfer as the end of readiness, as
+//! `wasock::tokio::TcpStream` does.
 
 use crate::abi::Errno;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
