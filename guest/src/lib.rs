@@ -105,8 +105,11 @@
 //! Features `tokio` and `mio` (off by default) add the modules `tokio` and
 //! `mio`: bind, connect and accept through the pools for those runtimes,
 //! which cannot open sockets on `wasm32-wasip1`, with every socket handed
-//! over non-blocking and edge-triggered. tokio needs `--cfg tokio_unstable`
-//! on wasip1 and the `current_thread` runtime; see the `tokio` module.
+//! over non-blocking and edge-triggered. tokio's streams come as
+//! `tokio::TcpStream`, which reads and writes by the rule tokio keeps on
+//! Linux (a short transfer ends readiness), a host call less per message.
+//! tokio needs `--cfg tokio_unstable` on wasip1 and the `current_thread`
+//! runtime; see the `tokio` module.
 //!
 //! # Threads
 //!

@@ -77,8 +77,8 @@
 //! the handshake is done or failed, and [`Connecting::wait`] or
 //! [`Connect::connect_done`](crate::net::Connect::connect_done) says which.
 //! With the `tokio` feature, [`crate::tokio::connect_tls`] does that for
-//! tokio and gives a `tokio::net::TcpStream` (it is one fd; the TLS is on
-//! the host's side of it).
+//! tokio and gives a [`crate::tokio::TcpStream`] (tokio's stream over the
+//! one fd; the TLS is on the host's side of it).
 //!
 //! # Working with std
 //!
