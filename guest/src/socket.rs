@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::{IpAddr, Shutdown, SocketAddr};
 use std::ops::BitOr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
@@ -310,9 +311,19 @@ impl Socket {
 
     /// Receives with [`RecvFlags`] (peek, waitall).
     pub fn recv_with_flags(&self, buf: &mut [u8], flags: RecvFlags) -> io::Result<usize> {
+        // SAFETY: initialized bytes are valid `MaybeUninit` bytes, and the
+        // host only ever writes them (with bytes), never de-initializes them.
+        let uninit = unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
+        self.recv_uninit(uninit, flags)
+    }
+
+    /// [`recv_with_flags`](Socket::recv_with_flags) into memory that need
+    /// not be initialized (a tokio `ReadBuf`'s spare capacity): the host
+    /// only writes it. The first `n` bytes returned are initialized.
+    pub(crate) fn recv_uninit(&self, buf: &mut [MaybeUninit<u8>], flags: RecvFlags) -> io::Result<usize> {
         let mut n = 0u32;
-        // SAFETY: `buf` is valid for `len32(buf.len())` bytes, `n` for the count.
-        let r = unsafe { sys::recv(self.raw(), buf.as_mut_ptr(), len32(buf.len()), flags.raw(), &mut n) };
+        // SAFETY: `buf` is valid for writes of `len32(buf.len())` bytes, `n` for the count.
+        let r = unsafe { sys::recv(self.raw(), buf.as_mut_ptr().cast(), len32(buf.len()), flags.raw(), &mut n) };
         let op = if flags.0 & RecvFlags::PEEK.0 != 0 { "peek from" } else { "recv from" };
         Errno::check(r).map_err(|e| self.fail_peer(e, op))?;
         Ok(n as usize)

@@ -12,6 +12,7 @@ use ::tokio::net as tnet;
 
 use crate::net::ToSocketAddrs;
 use crate::pool::Pool;
+use crate::socket::RecvFlags;
 use crate::sockref::SockRef;
 
 /// A TCP stream for tokio: a `tokio::net::TcpStream` (all of whose methods
@@ -129,10 +130,17 @@ fn transfer(
 fn poll_read(stream: &tnet::TcpStream, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
     loop {
         ready!(stream.poll_read_ready(cx))?;
-        let unfilled = buf.initialize_unfilled();
+        // Straight into the spare capacity, uninitialized as it may be (a
+        // hyper or `read_buf` buffer): zeroing it first would cost as much
+        // as the copy. SAFETY: nothing here de-initializes it; the host only
+        // writes into it.
+        let unfilled = unsafe { buf.unfilled_mut() };
         let asked = unfilled.len();
-        match transfer(stream, Interest::READABLE, asked, || SockRef::from(stream).recv(unfilled)) {
+        let recv = || SockRef::from(stream).recv_uninit(unfilled, RecvFlags::NONE);
+        match transfer(stream, Interest::READABLE, asked, recv) {
             Ok(n) => {
+                // SAFETY: the host wrote the first `n` bytes of `unfilled`.
+                unsafe { buf.assume_init(n) };
                 buf.advance(n);
                 return Poll::Ready(Ok(()));
             }
